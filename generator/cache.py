@@ -1,0 +1,73 @@
+"""The run store: content-addressed records, written atomically, damaged entries ignored."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+log = logging.getLogger("mkdocs.plugins.generator.cache")
+FORMAT = 1
+
+
+class Store:
+    """A folder of `runs/<key[:2]>/<key>.json`. Safe to share between concurrent builds."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.warnings: list[str] = []
+
+    def _file(self, key: str) -> Path:
+        return self.path / "runs" / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> dict | None:
+        path = self._file(key)
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, UnicodeDecodeError) as exc:
+            return self._damaged(path, f"unreadable ({exc.__class__.__name__})")
+        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key \
+                or not isinstance(data.get("record"), dict):
+            return self._damaged(path, "not a record of this format")
+        return data["record"]
+
+    def _damaged(self, path: Path, why: str) -> None:
+        msg = f"cache entry {path} is {why}; ignoring it and running again"
+        self.warnings.append(msg)
+        log.warning(msg)
+        return None
+
+    def put(self, key: str, record: dict) -> None:
+        path = self._file(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = json.dumps({"format": FORMAT, "key": key, "record": record}, sort_keys=True, indent=1)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def keys(self) -> list[str]:
+        return sorted(p.stem for p in (self.path / "runs").glob("*/*.json"))
+
+    def merge_from(self, other: Path) -> tuple[int, int]:
+        """Copy every valid record of another store (e.g. one made on a GPU machine). Returns (merged, skipped)."""
+        src = Store(other)
+        merged = skipped = 0
+        for key in src.keys():
+            record = src.get(key)
+            if record is None:
+                skipped += 1
+                continue
+            self.put(key, record)
+            merged += 1
+        self.warnings += src.warnings
+        return merged, skipped

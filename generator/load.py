@@ -1,0 +1,302 @@
+"""Stage 1, load: YAML files into typed models, with every problem located by file, line and key path."""
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from . import models as m
+from .errors import DataError, Problem
+
+CONTENT_FILES: dict[str, type[BaseModel]] = {
+    "frameworks.yml": m.FrameworksFile,
+    "criteria.yml": m.CriteriaFile,
+    "claims.yml": m.ClaimsFile,
+    "faq.yml": m.FaqFile,
+    "choosing.yml": m.ChoosingFile,
+    "groups.yml": m.GroupsFile,
+}
+SCRIPTS = {fw: f"{fw}.py" for fw in m.FRAMEWORKS}
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """One task: its settings and the paths of its scripts."""
+
+    id: str
+    dir: Path
+    task: m.Task
+    scripts: dict[str, Path]
+
+
+@dataclass
+class Project:
+    root: Path
+    frameworks: m.FrameworksFile
+    criteria: m.CriteriaFile
+    claims: m.ClaimsFile
+    faq: m.FaqFile
+    choosing: m.ChoosingFile
+    groups: m.GroupsFile
+    tasks: dict[str, TaskSpec] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+
+    def framework(self, fid: str) -> m.Framework:
+        return next(f for f in self.frameworks.frameworks if f.id == fid)
+
+
+# ---------------------------------------------------------------------------- YAML with line numbers
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys (PyYAML keeps the last one silently)."""
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: dict = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (first on line {seen[key] + 1})", key_node.start_mark)
+        seen[key] = key_node.start_mark.line
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _line_of(node: yaml.Node | None, loc: tuple) -> int | None:
+    """The 1-based line of the deepest node on the key path `loc` (or of its parent when absent)."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next(((k, v) for k, v in node.value if k.value == str(part)), None)
+            if match is None:
+                return line
+            line, node = match[0].start_mark.line + 1, match[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def read_yaml(path: Path, root: Path) -> tuple[object, yaml.Node | None, list[Problem]]:
+    """Parse one YAML file. Returns (data, node tree, problems); data is None when unreadable."""
+    rel = _rel(path, root)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, None, [Problem(rel, None, "", f"cannot read file: {exc.strerror}")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return None, None, [Problem(rel, line, "", f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})")]
+    if not text.strip():
+        return None, None, [Problem(rel, None, "", "file is empty")]
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f"{mark.line + 1}:{mark.column + 1}" if mark else None
+        where = f"{rel}:{line}" if line else rel
+        return None, None, [Problem(where, None, "", f"YAML syntax error: {exc.problem or exc.context}")]
+    return data, node, []
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+# ---------------------------------------------------------------------------- schema errors
+def _loc_str(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _fields_at(model: type, loc: tuple) -> list[str]:
+    """Names of the fields the model allows at key path `loc` (for "did you mean")."""
+    tp: object = model
+    for part in loc:
+        tp = _unwrap(tp)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            fld = tp.model_fields.get(str(part))
+            if fld is None:
+                return []
+            tp = fld.annotation
+        else:
+            args = typing.get_args(tp)
+            origin = typing.get_origin(tp)
+            if origin in (list, tuple) and args:
+                tp = args[0]
+            elif origin is dict and len(args) == 2:
+                tp = args[1]
+            else:
+                return []
+    tp = _unwrap(tp)
+    return list(tp.model_fields) if isinstance(tp, type) and issubclass(tp, BaseModel) else []
+
+
+def _unwrap(tp: object) -> object:
+    while typing.get_origin(tp) in (typing.Union, types.UnionType, typing.Annotated):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+        tp = models[0] if models else args[0]
+    return tp
+
+
+def schema_problems(exc: ValidationError, model: type[BaseModel], node, rel: str, prefix: tuple = ()) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        # pydantic names union/literal branches in the loc; drop what is not a real key of the data
+        loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in ("literal", "str", "float", "int"))))
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            allowed = _fields_at(model, loc[:-1])
+            guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+            msg = f"unknown key {loc[-1]!r}" + (f" (did you mean {guess[0]!r}?)" if guess else f"; allowed: {', '.join(allowed)}")
+        elif err["type"] == "missing":
+            msg = "required key is missing"
+        elif err["type"] == "value_error":
+            msg = msg.removeprefix("Value error, ")
+        problems.append(Problem(rel, _line_of(node, loc), _loc_str(prefix + loc), msg))
+    return problems
+
+
+def validate(data, model: type[BaseModel], node, rel: str):
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        return None, schema_problems(exc, model, node, rel)
+
+
+# ---------------------------------------------------------------------------- the project
+def load_project(root: Path, content_dir: str = "content", snippets_dir: str = "snippets") -> Project:
+    """Load and validate everything; raise DataError listing every problem found."""
+    root = Path(root)
+    problems: list[Problem] = []
+    loaded: dict[str, BaseModel] = {}
+    files: list[Path] = []
+    for name, model in CONTENT_FILES.items():
+        path = root / content_dir / name
+        files.append(path)
+        if not path.exists():
+            problems.append(Problem(_rel(path, root), None, "", "file is missing"))
+            continue
+        data, node, errs = read_yaml(path, root)
+        problems += errs
+        if data is not None:
+            obj, errs = validate(data, model, node, _rel(path, root))
+            problems += errs
+            if obj is not None:
+                loaded[name] = obj
+    tasks, errs = load_tasks(root, root / snippets_dir)
+    problems += errs
+    files += [p for t in tasks.values() for p in (t.dir / "task.yml", *t.scripts.values())]
+    if len(loaded) == len(CONTENT_FILES):
+        project = Project(root, *(loaded[n] for n in CONTENT_FILES), tasks=tasks, files=files)
+        problems += check_references(project, content_dir)
+    if problems:
+        raise DataError(problems)
+    return project
+
+
+def load_tasks(root: Path, snippets: Path) -> tuple[dict[str, TaskSpec], list[Problem]]:
+    tasks: dict[str, TaskSpec] = {}
+    problems: list[Problem] = []
+    if not snippets.is_dir():
+        return tasks, [Problem(_rel(snippets, root), None, "", "snippets folder is missing")]
+    for folder in sorted(p for p in snippets.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        rel = _rel(folder, root)
+        if not folder.name.replace("-", "").isalnum() or folder.name != folder.name.lower():
+            problems.append(Problem(rel, None, "", "task folder names use lowercase letters, digits and '-'"))
+            continue
+        yml = folder / "task.yml"
+        if not yml.exists():
+            problems.append(Problem(rel, None, "", "task.yml is missing"))
+            continue
+        data, node, errs = read_yaml(yml, root)
+        problems += errs
+        missing = [s for s in SCRIPTS.values() if not (folder / s).is_file()]
+        for script in missing:
+            problems.append(Problem(rel, None, "", f"{script} is missing (every task has pytorch.py, tensorflow.py and keras.py)"))
+        if data is None:
+            continue
+        task, errs = validate(data, m.Task, node, _rel(yml, root))
+        problems += errs
+        if task is not None and not missing:
+            tasks[folder.name] = TaskSpec(folder.name, folder, task, {fw: folder / s for fw, s in SCRIPTS.items()})
+    return tasks, problems
+
+
+def check_references(p: Project, content_dir: str) -> list[Problem]:
+    """Every id that one file names must exist, and ids must be unique."""
+    problems: list[Problem] = []
+    cdir = p.root / content_dir
+
+    def file_problem(name: str, key: str, msg: str) -> None:
+        path = cdir / name
+        node = yaml.compose(path.read_text("utf-8"), Loader=_Loader)
+        loc = tuple(int(k) if k.isdigit() else k for k in key.replace("[", ".").replace("]", "").split("."))
+        problems.append(Problem(_rel(path, p.root), _line_of(node, loc), key, msg))
+
+    def unique(name: str, top: str, items: list) -> set[str]:
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            if item.id in seen:
+                file_problem(name, f"{top}[{i}].id", f"duplicate id {item.id!r}")
+            seen.add(item.id)
+        return seen
+
+    criteria = unique("criteria.yml", "criteria", p.criteria.criteria)
+    claims = unique("claims.yml", "claims", p.claims.claims)
+    unique("faq.yml", "questions", p.faq.questions)
+    nodes = unique("choosing.yml", "decision", p.choosing.decision)
+    groups = unique("groups.yml", "groups", p.groups.groups)
+    tasks = set(p.tasks)
+
+    def refs(name: str, key: str, ids: list[str], known: set[str], kind: str) -> None:
+        for j, ref in enumerate(ids):
+            if ref not in known:
+                guess = difflib.get_close_matches(ref, sorted(known), n=1)
+                hint = f" (did you mean {guess[0]!r}?)" if guess else ""
+                file_problem(name, f"{key}[{j}]", f"unknown {kind} {ref!r}{hint}")
+
+    for i, c in enumerate(p.criteria.criteria):
+        refs("criteria.yml", f"criteria[{i}].tasks", c.tasks, tasks, "task")
+    for i, c in enumerate(p.claims.claims):
+        refs("claims.yml", f"claims[{i}].criteria", c.criteria, criteria, "criterion")
+        refs("claims.yml", f"claims[{i}].tasks", c.tasks, tasks, "task")
+    for i, q in enumerate(p.faq.questions):
+        refs("faq.yml", f"questions[{i}].criteria", q.criteria, criteria, "criterion")
+        refs("faq.yml", f"questions[{i}].tasks", q.tasks, tasks, "task")
+    for i, n in enumerate(p.choosing.decision):
+        for j, o in enumerate(n.options):
+            if o.next and o.next not in nodes:
+                file_problem("choosing.yml", f"decision[{i}].options[{j}].next", f"unknown decision node {o.next!r}")
+    for tid, spec in sorted(p.tasks.items()):
+        yml = spec.dir / "task.yml"
+        node = yaml.compose(yml.read_text("utf-8"), Loader=_Loader)
+        for key, ids, known, kind in (("criteria", spec.task.criteria, criteria, "criterion"),
+                                      ("claims", spec.task.claims, claims, "claim")):
+            for j, ref in enumerate(ids):
+                if ref not in known:
+                    guess = difflib.get_close_matches(ref, sorted(known), n=1)
+                    hint = f" (did you mean {guess[0]!r}?)" if guess else ""
+                    problems.append(Problem(_rel(yml, p.root), _line_of(node, (key, j)), f"{key}[{j}]", f"unknown {kind} {ref!r}{hint}"))
+        if spec.task.group not in groups:
+            problems.append(Problem(_rel(yml, p.root), _line_of(node, ("group",)), "group", f"unknown group {spec.task.group!r}"))
+    return problems

@@ -1,0 +1,109 @@
+"""The whole build, independent of MkDocs: load -> plan -> execute -> verify (render is separate)."""
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from dataclasses import dataclass, field
+
+from .cache import Store
+from .execute import Executor, Stats
+from .load import Project, load_project
+from .plan import Plan, Run, make_plan
+from .settings import Settings
+from .verify import FAILED, MISMATCHED, PASSED, SKIPPED, STATUSES, Outcome, verify
+
+log = logging.getLogger("mkdocs.plugins.generator")
+CACHEABLE = ("exit",)  # runs that finished on their own; timeouts, crashes and stops are repeated next build
+
+
+@dataclass
+class BuildResult:
+    project: Project
+    plan: Plan
+    outcomes: list[Outcome]
+    stats: Stats
+    executed: int
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+
+    def count(self, *statuses: str) -> int:
+        return sum(o.status in statuses for o in self.outcomes)
+
+    @property
+    def failures(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+    def summary(self) -> str:
+        n = len(self.outcomes)
+        return (f"{n} runs planned, {self.executed} executed, {len(self.plan.cached)} from cache, "
+                f"{self.count(PASSED)} passed, {len(self.failures)} failed, {self.count(SKIPPED)} skipped "
+                f"in {self.seconds:.1f} s ({self.stats.framework_imports} framework imports)")
+
+
+def failure_line(o: Outcome, root) -> str:
+    """`file:line: message` for one failed run, the form editors and CI annotations understand."""
+    path = o.run.script.resolve()
+    try:
+        rel = path.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        rel = path.as_posix()
+    where = f"{rel}:{o.line}" if o.line else rel
+    detail = f" [{'; '.join(o.details[:3])}]" if o.details else ""
+    return f"{where}: {o.status}: [{o.run.runner.label}, {o.run.device}] {o.message}{detail}"
+
+
+def run_build(settings: Settings, project: Project | None = None, tasks: list[str] | None = None,
+              runners: list[str] | None = None, devices: list[str] | None = None) -> BuildResult:
+    t0 = time.monotonic()
+    project = project or load_project(settings.root, settings.content_dir, settings.snippets_dir)
+    store = Store(settings.cache_path)
+    plan = make_plan(project, settings, store, tasks, runners, devices)
+    records: dict[str, dict] = {}
+    misses = plan.misses if settings.execute else []
+    stats = Stats()
+    if misses:
+        def on_record(run: Run, record: dict) -> None:
+            records[run.id] = record
+            if (record.get("exit") or {}).get("kind") in CACHEABLE:
+                store.put(run.key, record)
+
+        with _progress(settings, len(misses)) as progress:
+            stats = Executor(settings, on_record, progress).run_all(misses)
+    outcomes = verify(project, plan, records)
+    return BuildResult(project, plan, outcomes, stats, len(records), time.monotonic() - t0, list(store.warnings))
+
+
+class _progress:
+    """A live progress display (runs done, running, failed, elapsed) on a terminal; silent elsewhere."""
+
+    def __init__(self, settings: Settings, total: int):
+        self.enabled = settings.progress and sys.stderr.isatty()
+        self.total, self.done, self.running = total, 0, 0
+        self.live = None
+
+    def __enter__(self):
+        if self.enabled:
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+            self.live = Progress(TextColumn("[bold]running snippets"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                                 TextColumn("{task.fields[info]}"), TimeElapsedColumn(), transient=True)
+            self.live.start()
+            self.task = self.live.add_task("runs", total=self.total, info="")
+        return self
+
+    def __call__(self, event: str, run: Run | None) -> None:
+        if event == "start":
+            self.running += 1
+        elif event == "done":
+            self.running -= 1
+            self.done += 1
+        if self.live:
+            self.live.update(self.task, completed=self.done, info=f"{self.running} running · {run.id if run else ''}")
+
+    def __exit__(self, *exc):
+        if self.live:
+            self.live.stop()
+        return False
+
+
+__all__ = ["BuildResult", "run_build", "failure_line", "STATUSES", "FAILED", "MISMATCHED"]

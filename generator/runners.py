@@ -1,0 +1,45 @@
+"""The registry of runners: which framework (and Keras backend) runs in which warm worker environment.
+
+Adding a framework or a Keras backend is one entry here plus its snippets. Runs whose environments agree share a
+warm worker, so `tensorflow` and `keras/tensorflow` pay for one TensorFlow import, not two.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Runner:
+    key: str            # run key as used in task.yml: "pytorch", "keras/jax", ...
+    framework: str      # the script it runs: <framework>.py
+    backend: str | None  # Keras backend, for Keras runs
+    env: str            # the warm worker environment it runs in
+    label: str          # what readers see
+
+
+@dataclass(frozen=True)
+class WorkerEnv:
+    name: str
+    preload: tuple[str, ...]  # modules the warm worker imports once
+    packages: tuple[str, ...]  # distributions whose versions enter the cache key
+    variables: tuple[tuple[str, str], ...]  # environment of the worker and of every run in it
+
+
+RUNNERS: dict[str, Runner] = {r.key: r for r in (
+    Runner("pytorch", "pytorch", None, "torch", "PyTorch"),
+    Runner("tensorflow", "tensorflow", None, "tensorflow", "TensorFlow"),
+    Runner("keras/tensorflow", "keras", "tensorflow", "tensorflow", "Keras (TensorFlow backend)"),
+    Runner("keras/torch", "keras", "torch", "torch", "Keras (PyTorch backend)"),
+    Runner("keras/jax", "keras", "jax", "jax", "Keras (JAX backend)"),
+)}
+
+WORKER_ENVS: dict[str, WorkerEnv] = {w.name: w for w in (
+    WorkerEnv("torch", ("torch", "keras"), ("torch", "keras", "numpy"), (("KERAS_BACKEND", "torch"),)),
+    WorkerEnv("tensorflow", ("tensorflow", "keras"), ("tensorflow-cpu", "tensorflow", "keras", "numpy"),
+              (("KERAS_BACKEND", "tensorflow"), ("TF_CPP_MIN_LOG_LEVEL", "1"))),
+    WorkerEnv("jax", ("jax", "keras"), ("jax", "jaxlib", "keras", "numpy"), (("KERAS_BACKEND", "jax"),)),
+)}
+
+
+def runners_for(framework: str) -> list[Runner]:
+    return [r for r in RUNNERS.values() if r.framework == framework]

@@ -1,0 +1,290 @@
+"""A warm worker: imports its frameworks once, then runs each snippet in a fresh forked process.
+
+Started by the executor as `python -m generator.worker ENV CHANNEL_FD`. Requests arrive on stdin, one JSON object a
+line; events go out on the channel file descriptor (never stdout, which the frameworks may write to). One run at a
+time: the worker is a child subreaper, so everything a snippet starts, even a daemon that double-forks, stays its
+descendant and is killed when the run ends.
+
+This module must not import the rest of the generator: it is the first thing a worker loads.
+"""
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import runpy
+import select
+import signal
+import sys
+import time
+import traceback
+
+CHECK_S = 0.05  # how often a running snippet's time, memory and output are checked
+PR_SET_CHILD_SUBREAPER = 36
+CHUNK = 64 * 1024
+
+
+def _prctl(option: int, value: int) -> None:
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _descendants() -> list[int]:
+    """Pids of every descendant of this process (children of children included), from /proc."""
+    me, parents = os.getpid(), {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as fh:
+                    stat = fh.read()
+                parents[int(entry)] = int(stat[stat.rindex(b")") + 2:].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    out, frontier = [], {me}
+    while frontier:
+        frontier = {pid for pid, ppid in parents.items() if ppid in frontier}
+        out += frontier
+    return out
+
+
+def _rss_mb(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as fh:
+                total += int(fh.read().split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    return total * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _kill_all() -> None:
+    """SIGKILL every descendant, then reap them (we are their subreaper)."""
+    for _ in range(50):
+        pids = _descendants()
+        if not pids:
+            break
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        _reap(block=False)
+        time.sleep(0.005)
+
+
+def _reap(block: bool) -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, 0 if block else os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def _read_capped(path: str, limit: int) -> tuple[str, int]:
+    """Text of a capture file: all of it under `limit` bytes, else its head and tail around a marker."""
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as fh:
+            if size <= limit:
+                data = fh.read()
+            else:
+                head = fh.read(limit // 2)
+                fh.seek(size - limit // 2)
+                data = head + f"\n[... {size - limit} bytes cut ...]\n".encode() + fh.read()
+    except OSError:
+        return "", 0
+    return data.decode("utf-8", "replace"), size
+
+
+# ----------------------------------------------------------------------------- inside the forked child
+def _to_plain(value, depth: int = 0):
+    """RESULT / METRICS to JSON-ready data; arrays and tensors through .numpy() / .tolist()."""
+    if depth > 50:
+        raise TypeError("nested too deeply")
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return {"__float__": repr(value)}
+        return value
+    if isinstance(value, dict):
+        return {str(k): _to_plain(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_to_plain(v, depth + 1) for v in value]
+    for attr in ("numpy", "tolist", "item"):
+        if hasattr(value, attr) and callable(getattr(value, attr)):
+            try:
+                converted = getattr(value, attr)()
+            except Exception:  # noqa: BLE001 - try the next conversion
+                continue
+            if converted is not value:
+                return _to_plain(converted, depth + 1)
+    raise TypeError(f"a value of type {type(value).__module__}.{type(value).__qualname__} cannot be serialised")
+
+
+def _snippet_frames(tb, script: str) -> tuple[str, int | None]:
+    """The traceback without the worker's own frames, and the last line reached in the script."""
+    frames = traceback.extract_tb(tb)
+    start = next((i for i, f in enumerate(frames) if f.filename == script), 0)
+    frames = frames[start:]
+    line = next((f.lineno for f in reversed(frames) if f.filename == script), None)
+    return "".join(traceback.format_list(frames)), line
+
+
+def _child(req: dict) -> None:
+    os.setsid()
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    rundir, script = req["rundir"], req["script"]
+    work = os.path.join(rundir, "work")
+    fd_in = os.open(os.devnull, os.O_RDONLY)
+    fd_out = os.open(os.path.join(rundir, "stdout"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd_err = os.open(os.path.join(rundir, "stderr"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    for src, dst in ((fd_in, 0), (fd_out, 1), (fd_err, 2)):
+        os.dup2(src, dst)
+        os.close(src)
+    os.closerange(3, 1024)
+    sys.stdin = open(0, "r", closefd=False)
+    sys.stdout = open(1, "w", buffering=1, closefd=False, errors="backslashreplace")
+    sys.stderr = open(2, "w", buffering=1, closefd=False, errors="backslashreplace")
+    os.environ.update(req["env"])
+    os.chdir(work)
+    sys.argv = [script]
+    outcome: dict = {"error": None, "exit_code": 0, "sys_exit": False}
+    start = time.perf_counter()
+    namespace: dict = {}
+    try:
+        namespace = runpy.run_path(script, run_name="__main__")
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        _, line = _snippet_frames(exc.__traceback__, script)
+        outcome.update(sys_exit=True, exit_code=code, exit_line=line)
+        if exc.code is not None and not isinstance(exc.code, int):
+            print(exc.code, file=sys.stderr)
+    except BaseException as exc:  # noqa: BLE001 - everything a snippet raises is reported
+        text, line = _snippet_frames(exc.__traceback__, script)
+        outcome["error"] = {"type": type(exc).__name__, "message": str(exc)[:4000], "line": line,
+                            "traceback": text + "".join(traceback.format_exception_only(type(exc), exc))}
+        outcome["exit_code"] = 1
+    outcome["wall_s"] = time.perf_counter() - start
+    for name in ("RESULT", "METRICS"):
+        if name in namespace:
+            try:
+                outcome[name.lower()] = _to_plain(namespace[name])
+                json.dumps(outcome[name.lower()], allow_nan=False)
+            except (TypeError, ValueError) as exc:
+                outcome.pop(name.lower(), None)
+                outcome[f"{name.lower()}_error"] = f"{name} cannot be serialised: {exc}"
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        tmp = os.path.join(rundir, "outcome.json.tmp")
+        with open(tmp, "w") as fh:
+            json.dump(outcome, fh)
+        os.replace(tmp, os.path.join(rundir, "outcome.json"))
+    finally:
+        os._exit(outcome["exit_code"] if isinstance(outcome["exit_code"], int) else 1)
+
+
+# ----------------------------------------------------------------------------- the worker loop
+def _supervise(pid: int, req: dict, started: float) -> dict:
+    deadline = started + req["timeout"]
+    out_limit = req["output_limit_kb"] * 1024
+    peak, stop, rusage, status = 0.0, None, None, None
+    files = [os.path.join(req["rundir"], n) for n in ("stdout", "stderr")]
+    pidfd = os.pidfd_open(pid)
+    try:
+        while True:
+            select.select([pidfd], [], [], CHECK_S)
+            try:
+                wpid, status, rusage = os.wait4(pid, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if wpid:
+                break
+            pids = _descendants()
+            peak = max(peak, _rss_mb(pids))
+            if time.monotonic() > deadline:
+                stop = {"kind": "timeout", "message": f"timed out after {req['timeout']:g} s"}
+            elif peak > req["memory_limit_mb"]:
+                stop = {"kind": "memory", "message": f"stopped: memory above the limit of {req['memory_limit_mb']} MiB"}
+            elif sum(os.path.getsize(f) for f in files if os.path.exists(f)) > out_limit:
+                stop = {"kind": "output", "message": f"stopped: printed more than the limit of {req['output_limit_kb']} KiB"}
+            if stop:
+                _kill_all()
+                try:
+                    _, status, rusage = os.wait4(pid, 0)
+                except ChildProcessError:
+                    pass
+                break
+    finally:
+        os.close(pidfd)
+    total = time.monotonic() - started
+    _kill_all()  # whatever the snippet left behind
+    rec: dict = {"total_s": total}
+    if rusage is not None:
+        peak = max(peak, rusage.ru_maxrss / 1024)
+    rec["peak_rss_mb"] = round(peak, 1)
+    if stop:
+        rec["exit"] = stop
+    elif status is not None and os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        rec["exit"] = {"kind": "signal", "signal": sig, "message": f"crashed: killed by {signal.Signals(sig).name}"}
+    else:
+        code = os.WEXITSTATUS(status) if status is not None else None
+        rec["exit"] = {"kind": "exit", "code": code, "message": f"exited with code {code}"}
+    try:
+        with open(os.path.join(req["rundir"], "outcome.json")) as fh:
+            rec["outcome"] = json.load(fh)
+    except (OSError, ValueError):
+        rec["outcome"] = None
+    limit = min(out_limit, 256 * 1024)
+    rec["stdout"], rec["stdout_bytes"] = _read_capped(files[0], limit)
+    rec["stderr"], rec["stderr_bytes"] = _read_capped(files[1], limit)
+    return rec
+
+
+def main() -> None:
+    env_name, channel_fd = sys.argv[1], int(sys.argv[2])
+    preload = [m for m in sys.argv[3].split(",") if m]
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the executor decides what an interrupt means
+    channel = os.fdopen(channel_fd, "w", buffering=1)
+
+    def on_term(signum, frame):
+        _kill_all()
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, on_term)
+    _prctl(PR_SET_CHILD_SUBREAPER, 1)
+    t0 = time.perf_counter()
+    versions = {}
+    for mod in preload:
+        module = __import__(mod)
+        versions[mod] = getattr(module, "__version__", "?")
+    import_s = time.perf_counter() - t0
+    channel.write(json.dumps({"event": "ready", "env": env_name, "import_s": import_s, "versions": versions,
+                              "modules": len(sys.modules)}) + "\n")
+    for line in sys.stdin:
+        req = json.loads(line)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        started = time.monotonic()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                _child(req)
+            finally:
+                os._exit(70)
+        channel.write(json.dumps({"event": "started", "id": req["id"], "pid": pid}) + "\n")
+        rec = _supervise(pid, req, started)
+        channel.write(json.dumps({"event": "done", "id": req["id"], **rec}) + "\n")
+    _kill_all()
+
+
+if __name__ == "__main__":
+    main()
