@@ -7,7 +7,8 @@ import os
 import tempfile
 from pathlib import Path
 
-log = logging.getLogger("mkdocs.plugins.generator.cache")
+# Not under "mkdocs.": a damaged cache is the machine's problem, not the author's, so it must not fail a --strict build.
+log = logging.getLogger("generator.cache")
 FORMAT = 1
 
 
@@ -40,20 +41,28 @@ class Store:
         log.warning(msg)
         return None
 
-    def put(self, key: str, record: dict) -> None:
+    def put(self, key: str, record: dict) -> bool:
+        """Write one record atomically (temporary file, then os.replace). A failed write is a warning, not fatal."""
         path = self._file(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
         data = json.dumps({"format": FORMAT, "key": key, "record": record}, sort_keys=True, indent=1)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        tmp = None
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+            return True
+        except OSError as exc:
+            msg = f"cache entry {path} could not be written ({exc.strerror or exc}); the run will repeat next build"
+            self.warnings.append(msg)
+            log.warning(msg)
+            return False
+        finally:
+            if tmp and os.path.exists(tmp):
+                os.unlink(tmp)
 
     def keys(self) -> list[str]:
         return sorted(p.stem for p in (self.path / "runs").glob("*/*.json"))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -178,9 +179,38 @@ def schema_problems(exc: ValidationError, model: type[BaseModel], node, rel: str
 
 def validate(data, model: type[BaseModel], node, rel: str):
     try:
-        return model.model_validate(data), []
+        obj = model.model_validate(data)
     except ValidationError as exc:
         return None, schema_problems(exc, model, node, rel)
+    problems = [Problem(rel, _line_of(node, loc), _loc_str(loc), msg) for loc, msg in unsafe_text(data)]
+    return (None if problems else obj), problems
+
+
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.S)
+_FENCE = re.compile(r"^(```+|~~~+).*?^\1", re.S | re.M)
+_HTML = re.compile(r"</?[a-zA-Z!?]")
+_BAD_LINK = re.compile(r"\]\(\s*<?\s*(?!https?://|#|\.{0,2}/|[\w./-]+(?:\.md|/)(?:#[\w-]*)?\s*\))[^)]*\)")
+_BAD_SCHEME = re.compile(r"(?im)(?:\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?)\s*(?:javascript|vbscript|data)\s*:")
+
+
+def unsafe_text(data, loc: tuple = ()) -> list[tuple[tuple, str]]:
+    """Raw HTML and non-web links in content text: refused, since every page is published as is."""
+    out: list[tuple[tuple, str]] = []
+    if isinstance(data, dict):
+        for k, v in data.items():
+            out += unsafe_text(v, loc + (k,))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            out += unsafe_text(v, loc + (i,))
+    elif isinstance(data, str):
+        prose = _CODE_SPAN.sub("", _FENCE.sub("", data))
+        if _HTML.search(prose):
+            out.append((loc, "raw HTML is not allowed in content; write Markdown (put code in backticks)"))
+        elif _BAD_SCHEME.search(prose):
+            out.append((loc, "javascript:, vbscript: and data: URLs are not allowed"))
+        elif _BAD_LINK.search(prose):
+            out.append((loc, "links must be http:// or https:// URLs or relative links to pages of this site"))
+    return out
 
 
 # ---------------------------------------------------------------------------- the project
@@ -206,12 +236,10 @@ def load_project(root: Path, content_dir: str = "content", snippets_dir: str = "
     tasks, errs = load_tasks(root, root / snippets_dir)
     problems += errs
     files += [p for t in tasks.values() for p in (t.dir / "task.yml", *t.scripts.values())]
-    if len(loaded) == len(CONTENT_FILES):
-        project = Project(root, *(loaded[n] for n in CONTENT_FILES), tasks=tasks, files=files)
-        problems += check_references(project, content_dir)
+    problems += check_references(root, loaded, tasks, content_dir)
     if problems:
         raise DataError(problems)
-    return project
+    return Project(root, *(loaded[n] for n in CONTENT_FILES), tasks=tasks, files=files)
 
 
 def load_tasks(root: Path, snippets: Path) -> tuple[dict[str, TaskSpec], list[Problem]]:
@@ -242,61 +270,69 @@ def load_tasks(root: Path, snippets: Path) -> tuple[dict[str, TaskSpec], list[Pr
     return tasks, problems
 
 
-def check_references(p: Project, content_dir: str) -> list[Problem]:
-    """Every id that one file names must exist, and ids must be unique."""
+def check_references(root: Path, loaded: dict[str, BaseModel], tasks: dict[str, TaskSpec], content_dir: str) -> list[Problem]:
+    """Every id that one file names must exist, and ids must be unique. Checks what did load, even when
+    another file did not, so that one build reports everything."""
     problems: list[Problem] = []
-    cdir = p.root / content_dir
+    cdir = root / content_dir
+    get = loaded.get
 
     def file_problem(name: str, key: str, msg: str) -> None:
         path = cdir / name
         node = yaml.compose(path.read_text("utf-8"), Loader=_Loader)
         loc = tuple(int(k) if k.isdigit() else k for k in key.replace("[", ".").replace("]", "").split("."))
-        problems.append(Problem(_rel(path, p.root), _line_of(node, loc), key, msg))
+        problems.append(Problem(_rel(path, root), _line_of(node, loc), key, msg))
 
-    def unique(name: str, top: str, items: list) -> set[str]:
+    def unique(name: str, top: str, attr: str) -> set[str] | None:
+        if get(name) is None:
+            return None
         seen: set[str] = set()
-        for i, item in enumerate(items):
+        for i, item in enumerate(getattr(get(name), attr)):
             if item.id in seen:
                 file_problem(name, f"{top}[{i}].id", f"duplicate id {item.id!r}")
             seen.add(item.id)
         return seen
 
-    criteria = unique("criteria.yml", "criteria", p.criteria.criteria)
-    claims = unique("claims.yml", "claims", p.claims.claims)
-    unique("faq.yml", "questions", p.faq.questions)
-    nodes = unique("choosing.yml", "decision", p.choosing.decision)
-    groups = unique("groups.yml", "groups", p.groups.groups)
-    tasks = set(p.tasks)
+    criteria = unique("criteria.yml", "criteria", "criteria")
+    claims = unique("claims.yml", "claims", "claims")
+    unique("faq.yml", "questions", "questions")
+    nodes = unique("choosing.yml", "decision", "decision")
+    groups = unique("groups.yml", "groups", "groups")
+    task_ids = set(tasks)
 
-    def refs(name: str, key: str, ids: list[str], known: set[str], kind: str) -> None:
+    def unknown(ref: str, known: set[str], kind: str) -> str:
+        guess = difflib.get_close_matches(ref, sorted(known), n=1)
+        return f"unknown {kind} {ref!r}" + (f" (did you mean {guess[0]!r}?)" if guess else "")
+
+    def refs(name: str, key: str, ids: list[str], known: set[str] | None, kind: str) -> None:
         for j, ref in enumerate(ids):
-            if ref not in known:
-                guess = difflib.get_close_matches(ref, sorted(known), n=1)
-                hint = f" (did you mean {guess[0]!r}?)" if guess else ""
-                file_problem(name, f"{key}[{j}]", f"unknown {kind} {ref!r}{hint}")
+            if known is not None and ref not in known:
+                file_problem(name, f"{key}[{j}]", unknown(ref, known, kind))
 
-    for i, c in enumerate(p.criteria.criteria):
-        refs("criteria.yml", f"criteria[{i}].tasks", c.tasks, tasks, "task")
-    for i, c in enumerate(p.claims.claims):
-        refs("claims.yml", f"claims[{i}].criteria", c.criteria, criteria, "criterion")
-        refs("claims.yml", f"claims[{i}].tasks", c.tasks, tasks, "task")
-    for i, q in enumerate(p.faq.questions):
-        refs("faq.yml", f"questions[{i}].criteria", q.criteria, criteria, "criterion")
-        refs("faq.yml", f"questions[{i}].tasks", q.tasks, tasks, "task")
-    for i, n in enumerate(p.choosing.decision):
-        for j, o in enumerate(n.options):
-            if o.next and o.next not in nodes:
-                file_problem("choosing.yml", f"decision[{i}].options[{j}].next", f"unknown decision node {o.next!r}")
-    for tid, spec in sorted(p.tasks.items()):
+    if get("criteria.yml"):
+        for i, c in enumerate(get("criteria.yml").criteria):
+            refs("criteria.yml", f"criteria[{i}].tasks", c.tasks, task_ids, "task")
+    if get("claims.yml"):
+        for i, c in enumerate(get("claims.yml").claims):
+            refs("claims.yml", f"claims[{i}].criteria", c.criteria, criteria, "criterion")
+            refs("claims.yml", f"claims[{i}].tasks", c.tasks, task_ids, "task")
+    if get("faq.yml"):
+        for i, q in enumerate(get("faq.yml").questions):
+            refs("faq.yml", f"questions[{i}].criteria", q.criteria, criteria, "criterion")
+            refs("faq.yml", f"questions[{i}].tasks", q.tasks, task_ids, "task")
+    if get("choosing.yml"):
+        for i, n in enumerate(get("choosing.yml").decision):
+            for j, o in enumerate(n.options):
+                if o.next and o.next not in nodes:
+                    file_problem("choosing.yml", f"decision[{i}].options[{j}].next", unknown(o.next, nodes, "decision node"))
+    for tid, spec in sorted(tasks.items()):
         yml = spec.dir / "task.yml"
         node = yaml.compose(yml.read_text("utf-8"), Loader=_Loader)
-        for key, ids, known, kind in (("criteria", spec.task.criteria, criteria, "criterion"),
-                                      ("claims", spec.task.claims, claims, "claim")):
+        checks = (("criteria", spec.task.criteria, criteria, "criterion"), ("claims", spec.task.claims, claims, "claim"))
+        for key, ids, known, kind in checks:
             for j, ref in enumerate(ids):
-                if ref not in known:
-                    guess = difflib.get_close_matches(ref, sorted(known), n=1)
-                    hint = f" (did you mean {guess[0]!r}?)" if guess else ""
-                    problems.append(Problem(_rel(yml, p.root), _line_of(node, (key, j)), f"{key}[{j}]", f"unknown {kind} {ref!r}{hint}"))
-        if spec.task.group not in groups:
-            problems.append(Problem(_rel(yml, p.root), _line_of(node, ("group",)), "group", f"unknown group {spec.task.group!r}"))
+                if known is not None and ref not in known:
+                    problems.append(Problem(_rel(yml, root), _line_of(node, (key, j)), f"{key}[{j}]", unknown(ref, known, kind)))
+        if groups is not None and spec.task.group not in groups:
+            problems.append(Problem(_rel(yml, root), _line_of(node, ("group",)), "group", unknown(spec.task.group, groups, "group")))
     return problems

@@ -1,7 +1,10 @@
 """The whole build, independent of MkDocs: load -> plan -> execute -> verify (render is separate)."""
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
+import threading
 import sys
 import time
 from dataclasses import dataclass, field
@@ -68,10 +71,27 @@ def run_build(settings: Settings, project: Project | None = None, tasks: list[st
             if (record.get("exit") or {}).get("kind") in CACHEABLE:
                 store.put(run.key, record)
 
-        with _progress(settings, len(misses)) as progress:
+        with _progress(settings, len(misses)) as progress, _term_as_interrupt():
             stats = Executor(settings, on_record, progress).run_all(misses)
     outcomes = verify(project, plan, records)
     return BuildResult(project, plan, outcomes, stats, len(records), time.monotonic() - t0, list(store.warnings))
+
+
+@contextlib.contextmanager
+def _term_as_interrupt():
+    """SIGTERM stops a build the way Ctrl-C does: workers are stopped and temporary files removed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def raise_interrupt(signum, frame):
+        raise KeyboardInterrupt(f"stopped by signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, raise_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class _progress:

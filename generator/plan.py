@@ -90,6 +90,7 @@ def _runner_source_hash() -> str:
 
 def cache_key(spec: TaskSpec, runner: Runner, device: str, timeout: float, settings: Settings) -> str:
     parts = {
+        "task": spec.id,
         "script": hashlib.sha256(spec.scripts[runner.framework].read_bytes()).hexdigest(),
         "runner": runner.key,
         "device": device,

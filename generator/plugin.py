@@ -95,8 +95,6 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
             files.append(File.generated(config, "index.md", content=md))
             return files
         self.build = build = run_build(self.settings, self.project)
-        for warning in build.warnings:
-            log.info(warning)
         for outcome in build.failures:
             log.warning(failure_line(outcome, self.settings.root))
         log.info(f"generator: {build.summary()}")

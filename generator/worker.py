@@ -21,6 +21,7 @@ import traceback
 
 CHECK_S = 0.05  # how often a running snippet's time, memory and output are checked
 PR_SET_CHILD_SUBREAPER = 36
+PR_SET_PDEATHSIG = 1
 CHUNK = 64 * 1024
 
 
@@ -261,6 +262,10 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, on_term)
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
+    parent = os.getppid()
+    _prctl(PR_SET_PDEATHSIG, signal.SIGTERM)  # the executor died: so do we (and our runs)
+    if os.getppid() != parent:
+        on_term(signal.SIGTERM, None)
     t0 = time.perf_counter()
     versions = {}
     for mod in preload:
