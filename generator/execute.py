@@ -164,9 +164,21 @@ class Executor:
             for k in ("exit", "outcome", "stdout", "stderr", "stdout_bytes", "stderr_bytes", "total_s", "peak_rss_mb"):
                 rec[k] = event.get(k)
         rec["import_s"] = worker.import_s
+        self._relative_paths(rec)
         shutil.rmtree(worker.rundir, ignore_errors=True)
         self.on_record(run, rec)
         self.progress("done", run)
+
+    def _relative_paths(self, rec: dict) -> None:
+        """Tracebacks name snippets by their path in the project, not on this machine."""
+        prefix = str(self.settings.root.resolve()) + os.sep
+        error = (rec.get("outcome") or {}).get("error")
+        if error:
+            error["traceback"] = error["traceback"].replace(prefix, "")
+            error["message"] = error["message"].replace(prefix, "")
+        for k in ("stdout", "stderr"):
+            if rec.get(k):
+                rec[k] = rec[k].replace(prefix, "")
 
     def _handle(self, worker: Worker) -> None:
         try:
@@ -183,7 +195,8 @@ class Executor:
             if event["event"] == "ready":
                 worker.ready = True
                 worker.import_s = event["import_s"]
-                self.stats.imports.setdefault(f"{worker.env}/{worker.device}", []).append(event["import_s"])
+                if event["versions"]:  # framework-free workers (preload off) import nothing
+                    self.stats.imports.setdefault(f"{worker.env}/{worker.device}", []).append(event["import_s"])
             elif event["event"] == "started":
                 worker.child_pid = event["pid"]
             elif event["event"] == "done":

@@ -46,6 +46,8 @@ class GeneratorConfig(Config):
     (so `mkdocs build --strict` still fails)."""
     execute = c.Type(bool, default=True)
     """False publishes cached records only."""
+    preload = c.Type(bool, default=True)
+    """Warm workers import their frameworks once, before the first run. Turn off only for framework-free snippets."""
 
 
 class GeneratorPlugin(BasePlugin[GeneratorConfig]):
@@ -63,7 +65,7 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
     def _settings(self, config) -> Settings:
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         opts = {k: self.config[k] for k in ("content_dir", "snippets_dir", "cache_dir", "devices", "timeout",
-                                            "parallel", "memory_limit_mb", "output_limit_kb", "failure_policy", "execute")}
+                                            "parallel", "memory_limit_mb", "output_limit_kb", "failure_policy", "execute", "preload")}
         return Settings(root=root, **opts)
 
     def on_config(self, config):

@@ -125,6 +125,12 @@ class Renderer:
                                           group=g, tasks=tasks))
         return pages
 
+    def criteria_groups(self) -> list[tuple[str, list]]:
+        groups: dict[str, list] = {}
+        for c in self.p.criteria.criteria:
+            groups.setdefault(c.group, []).append(c)
+        return list(groups.items())
+
     def groups_with_tasks(self):
         return [(g, sorted((s for s in self.p.tasks.values() if s.task.group == g.id), key=lambda s: (s.task.order, s.id)))
                 for g in self.p.groups.groups]

@@ -55,6 +55,7 @@ plugins:
       parallel: 2
       memory_limit_mb: 400
       output_limit_kb: 256
+      preload: false
 markdown_extensions: [admonition, attr_list, md_in_html, tables, pymdownx.details, pymdownx.superfences,
   {pymdownx.tabbed: {alternate_style: true}}]
 """

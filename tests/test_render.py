@@ -1,0 +1,78 @@
+"""Rendering: every page template, and the escaping that keeps inputs from injecting markup."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import make_project, mini_settings
+from generator.load import load_project
+from generator.pipeline import run_build
+from generator.render import cell, fence, render_pages, verification_json
+
+
+def test_fence_cannot_be_closed_from_inside():
+    text = "a\n```\n<b>not html</b>\n````"
+    out = fence(text, "text")
+    assert out.startswith("`````text\n") and out.endswith("\n`````")
+
+
+def test_cell_escapes_html_pipes_and_newlines():
+    assert cell("<b>x</b> | y\nz") == "&lt;b&gt;x&lt;/b&gt; &#124; y z"
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    root = make_project(tmp_path_factory.mktemp("render"), {
+        "demo": {"pytorch": "print('<i>hi</i> ``` |')\nRESULT = [1.0, 2.0]\n"},
+        "bad": {"keras": "raise RuntimeError('bad <b>')\n"}})
+    result = run_build(mini_settings(root))
+    project = load_project(root)
+    return {p.path: p for p in render_pages(project, result)}, result
+
+
+def test_every_page_is_rendered(pages):
+    rendered, _ = pages
+    assert sorted(rendered) == ["choosing.md", "claims.md", "comparison.md", "faq.md", "index.md", "performance.md",
+                                "tasks/basics.md", "tasks/index.md", "verification.md"]
+    assert rendered["tasks/basics.md"].source == "snippets/bad/task.yml"
+    assert rendered["comparison.md"].source == "content/criteria.yml"
+
+
+def test_home_page_table(pages):
+    md = pages[0]["index.md"].markdown
+    assert "| | PyTorch | TensorFlow | Keras |" in md
+    assert "| Licence | Apache-2.0 | Apache-2.0 | Apache-2.0 |" in md
+    assert "| Version verified here | `pytorch==1.0` | `tensorflow==1.0` | `keras==1.0` |" in md
+
+
+def test_task_page_has_linked_tabs_badges_output_and_downloads(pages):
+    md = pages[0]["tasks/basics.md"].markdown
+    for label in ("PyTorch", "TensorFlow", "Keras"):
+        assert f'=== "{label}"' in md
+    assert md.count('class="run-badge run-passed"') == 7 and md.count('class="run-badge run-failed"') == 3
+    assert "[Download demo_pytorch.py](../downloads/demo/demo_pytorch.py){ download }" in md
+    # captured output is fenced, never interpreted: a fence longer than the output's backtick run
+    assert "````text\n        <i>hi</i> ``` |\n        ````" in md
+    assert '!!! failure "Failed · Keras (JAX backend) · CPU · line 1"' in md
+    assert "RuntimeError: bad &lt;b&gt;" in md
+
+
+def test_comparison_and_other_pages(pages):
+    rendered, _ = pages
+    assert "| [Execution model](#execution-model) | pytorch verdict | tensorflow verdict | keras verdict |" in rendered["comparison.md"].markdown
+    assert "### Execution model { #execution-model }" in rendered["comparison.md"].markdown
+    assert '!!! warning "Verdict: outdated"' in rendered["claims.md"].markdown
+    assert "## Which is faster? { #faster }" in rendered["faq.md"].markdown
+    assert "[next question]" not in rendered["choosing.md"].markdown and "**Keras**" in rendered["choosing.md"].markdown
+    ver = rendered["verification.md"].markdown
+    assert ver.count("| [A task](tasks/basics.md#") == 10
+    assert "| ✘ failed | 3 |" in ver and "| ✔ passed | 7 |" in ver
+
+
+def test_verification_json(pages):
+    _, result = pages
+    data = json.loads(verification_json(result))
+    assert data["totals"]["passed"] == 7 and data["totals"]["failed"] == 3 and len(data["runs"]) == 10
+    run = next(r for r in data["runs"] if r["id"] == "bad/keras/jax/cpu")
+    assert run["status"] == "failed" and run["line"] == 1 and run["message"] == "RuntimeError: bad <b>"
