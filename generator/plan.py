@@ -54,8 +54,11 @@ def package_version(name: str) -> str | None:
         return None
 
 
-def env_versions(env: str) -> dict[str, str]:
-    return {p: v for p in WORKER_ENVS[env].packages if (v := package_version(p))}
+def env_versions(env: str, local: bool = True) -> dict[str, str]:
+    """Versions of an environment's packages. Without `local`, the build label is dropped (2.13.0+cpu -> 2.13.0):
+    the device kind is part of the cache key already, so a GPU machine's records match a CPU machine's keys."""
+    versions = {p: v for p in WORKER_ENVS[env].packages if (v := package_version(p))}
+    return versions if local else {p: v.split("+")[0] for p, v in versions.items()}
 
 
 @lru_cache(maxsize=1)
@@ -96,7 +99,7 @@ def cache_key(spec: TaskSpec, runner: Runner, device: str, timeout: float, setti
         "device": device,
         "timeout": timeout,
         "limits": [settings.memory_limit_mb, settings.output_limit_kb],
-        "versions": env_versions(runner.env),
+        "versions": env_versions(runner.env, local=False),
         "python": platform.python_version(),
         "runner_version": [RUNNER_VERSION, _runner_source_hash()],
     }

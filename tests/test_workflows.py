@@ -1,0 +1,65 @@
+"""The CI workflows for repository hosts: valid YAML, the right triggers, and generator commands the CLI accepts."""
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT
+from generator.cli import parser
+
+WORKFLOWS = ROOT / ".github" / "workflows"
+
+
+def load(name: str) -> dict:
+    data = yaml.safe_load((WORKFLOWS / name).read_text())
+    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as true
+    return data
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in WORKFLOWS.glob("*.yml")))
+def test_workflow_is_well_formed(name):
+    wf = load(name)
+    assert wf["name"] and wf["on"] and wf["jobs"]
+    for job_id, job in wf["jobs"].items():
+        assert job.get("runs-on"), job_id
+        assert job.get("steps"), job_id
+        for step in job["steps"]:
+            assert ("uses" in step) != ("run" in step), (job_id, step)
+            if "uses" in step:
+                action, _, ref = step["uses"].partition("@")
+                assert action.count("/") >= 1 and ref, step["uses"]
+            else:
+                for line in step["run"].split("&&"):
+                    words = shlex.split(line.split(";")[0].split("|")[0].strip().removeprefix("if ")) or [""]
+                    if "-m" in words and words[words.index("-m") + 1] == "generator":
+                        args = words[words.index("-m") + 2:]
+                        parser().parse_args(args)  # raises SystemExit on a command the CLI does not accept
+
+
+def test_pull_request_check_runs_the_suite_without_secrets():
+    wf = load("pr.yml")
+    assert "pull_request" in wf["on"] and "pull_request_target" not in wf["on"]
+    assert wf["permissions"] == {"contents": "read"}
+    runs = [s.get("run", "") for s in wf["jobs"]["test"]["steps"]]
+    assert "make test" in runs and ".venv/bin/python -m generator check --format github" in runs
+    assert "secrets." not in (WORKFLOWS / "pr.yml").read_text()
+
+
+def test_deploy_publishes_site_from_main():
+    wf = load("deploy.yml")
+    assert wf["on"]["push"]["branches"] == ["main"]
+    steps = wf["jobs"]["build"]["steps"]
+    assert any(s.get("run") == "make site" for s in steps)
+    assert any(s.get("uses", "").startswith("actions/upload-pages-artifact") and s["with"]["path"] == "site" for s in steps)
+    assert wf["jobs"]["deploy"]["needs"] == "build"
+
+
+def test_gpu_job_runs_on_a_self_hosted_gpu_runner_and_uploads_records():
+    wf = load("gpu.yml")
+    job = wf["jobs"]["gpu"]
+    assert "self-hosted" in job["runs-on"] and "gpu" in job["runs-on"]
+    assert any("--devices gpu" in s.get("run", "") for s in job["steps"])
+    assert any(s.get("uses", "").startswith("actions/upload-artifact") for s in job["steps"])
