@@ -95,7 +95,7 @@ def cmd_list(args) -> int:
 
 def cmd_render(args) -> int:
     """Render every page to Markdown in a folder, for inspection (executes what is not cached)."""
-    from .render import render_pages, verification_json
+    from .render import render_site, verification_json
     settings = _settings(args)
     try:
         project = load_project(settings.root, settings.content_dir, settings.snippets_dir)
@@ -104,10 +104,15 @@ def cmd_render(args) -> int:
         return 2
     result = run_build(settings, project)
     out = Path(args.out)
-    for page in render_pages(project, result):
+    pages, assets = render_site(project, result)
+    for page in pages:
         path = out / page.path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(page.markdown, "utf-8")
+    for rel, content in assets.items():
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
     (out / "verification.json").write_text(verification_json(result), "utf-8")
     print(f"wrote {out}; generator: {result.summary()}")
     return 0

@@ -16,7 +16,7 @@ from mkdocs.structure.files import File, Files
 from .errors import DataError
 from .load import load_project
 from .pipeline import BuildResult, failure_line, run_build
-from .render import Page, render_pages, verification_json
+from .render import Page, render_site, verification_json
 from .settings import Settings
 
 log = logging.getLogger("mkdocs.plugins.generator")
@@ -102,7 +102,10 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         log.info(f"generator: {build.summary()}")
         if build.failures and self.settings.failure_policy == "strict" and not self.serving:
             raise PluginError(f"{len(build.failures)} run(s) failed (failure_policy: strict)")
-        self.pages = {page.path: page for page in render_pages(self.project, build, self._overrides(config))}
+        pages, assets = render_site(self.project, build, self._overrides(config))
+        self.pages = {page.path: page for page in pages}
+        for path, content in assets.items():
+            files.append(File.generated(config, path, content=content))
         for page in self.pages.values():
             files.append(File.generated(config, page.path, content=page.markdown))
         for tid, spec in self.project.tasks.items():

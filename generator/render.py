@@ -131,6 +131,31 @@ class Renderer:
             groups.setdefault(c.group, []).append(c)
         return list(groups.items())
 
+    def assets(self) -> dict[str, bytes]:
+        """Charts for the verification and performance pages, as SVG files."""
+        from . import charts
+        titles = {tid: spec.task.title for tid, spec in self.p.tasks.items()}
+        out = {}
+        svg = charts.run_times(self.b.outcomes, titles)
+        if svg:
+            out["assets/charts/run-times.svg"] = svg
+        for spec, rows in self.benchmarks():
+            svg = charts.benchmark(spec.task.title, [(o.run.runner.key, m) for o, m in rows])
+            if svg:
+                out[f"assets/charts/{spec.id}.svg"] = svg
+        return out
+
+    def benchmarks(self):
+        """(task, [(outcome, metrics)]) for every benchmark task with passed CPU runs."""
+        out = []
+        for tid, spec in sorted(self.p.tasks.items()):
+            if spec.task.benchmark:
+                rows = [(o, o.record["outcome"]["metrics"]) for o in self.by_task.get(tid, [])
+                        if o.status == PASSED and (o.record.get("outcome") or {}).get("metrics")]
+                if rows:
+                    out.append((spec, rows))
+        return out
+
     def groups_with_tasks(self):
         return [(g, sorted((s for s in self.p.tasks.values() if s.task.group == g.id), key=lambda s: (s.task.order, s.id)))
                 for g in self.p.groups.groups]
@@ -178,6 +203,12 @@ class Renderer:
 
 def render_pages(project: Project, build: BuildResult, overrides: Path | None = None) -> list[Page]:
     return Renderer(project, build, overrides).pages()
+
+
+def render_site(project: Project, build: BuildResult, overrides: Path | None = None) -> tuple[list[Page], dict[str, bytes]]:
+    """Every page, and every generated asset (charts)."""
+    renderer = Renderer(project, build, overrides)
+    return renderer.pages(), renderer.assets()
 
 
 def verification_json(build: BuildResult) -> str:

@@ -1,0 +1,66 @@
+"""Charts rendered to SVG at build time with matplotlib: deterministic bytes, fonts as paths, no external requests."""
+from __future__ import annotations
+
+import io
+
+from .verify import PASSED, Outcome
+
+COLOURS = {"pytorch": "#ee4c2c", "tensorflow": "#ff8f00", "keras/tensorflow": "#d00000", "keras/torch": "#8e24aa",
+           "keras/jax": "#1e88e5"}
+
+
+def _svg(fig) -> bytes:
+    import matplotlib.pyplot as plt
+    buf = io.BytesIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _pyplot():
+    import matplotlib
+    matplotlib.use("Agg")
+    matplotlib.rcParams.update({"svg.hashsalt": "generator", "svg.fonttype": "path", "font.size": 9})
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def run_times(outcomes: list[Outcome], titles: dict[str, str]) -> bytes | None:
+    """Wall time of every passed CPU run, grouped by task: where the build's time goes."""
+    rows: dict[str, dict[str, float]] = {}
+    for o in outcomes:
+        wall = (o.record.get("outcome") or {}).get("wall_s")
+        if o.status == PASSED and o.run.device == "cpu" and wall is not None:
+            rows.setdefault(o.run.task, {})[o.run.runner.key] = wall
+    if not rows:
+        return None
+    plt = _pyplot()
+    tasks = sorted(rows, key=lambda t: -sum(rows[t].values()))
+    fig, ax = plt.subplots(figsize=(8, 0.32 * len(tasks) + 1.2))
+    height = 0.8 / len(COLOURS)
+    for i, (runner, colour) in enumerate(COLOURS.items()):
+        ys = [n + i * height for n in range(len(tasks))]
+        ax.barh(ys, [rows[t].get(runner, 0) for t in tasks], height=height, color=colour, label=runner)
+    ax.set_yticks([n + 0.4 - height / 2 for n in range(len(tasks))], [titles.get(t, t) for t in tasks])
+    ax.invert_yaxis()
+    ax.set_xlabel("wall time of the snippet's own code (s)")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.grid(axis="x", alpha=0.3)
+    return _svg(fig)
+
+
+def benchmark(task_title: str, rows: list[tuple[str, dict]]) -> bytes | None:
+    """One benchmark task: each numeric metric, side by side for every runner."""
+    metrics = sorted({k for _, m in rows for k, v in m.items() if isinstance(v, (int, float))})
+    if not rows or not metrics:
+        return None
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, len(metrics), figsize=(3.2 * len(metrics), 2.6), squeeze=False)
+    for ax, metric in zip(axes[0], metrics):
+        names = [r for r, m in rows if metric in m]
+        ax.bar(range(len(names)), [m[metric] for r, m in rows if metric in m], color=[COLOURS.get(n, "#777") for n in names])
+        ax.set_xticks(range(len(names)), names, rotation=35, ha="right", fontsize=7)
+        ax.set_title(metric)
+        ax.grid(axis="y", alpha=0.3)
+    fig.suptitle(task_title)
+    return _svg(fig)
