@@ -111,3 +111,56 @@ def leftover_processes(marker: str) -> list[str]:
         if marker in cmd and state != "Z":
             found.append(cmd)
     return found
+
+
+# ----------------------------------------------------------------------------- the real project
+def _real():
+    from generator.cache import Store
+    from generator.load import load_project
+    from generator.plan import make_plan
+    from generator.settings import Settings
+    from generator.errors import DataError
+    try:
+        project = load_project(ROOT)
+    except DataError as exc:  # reported by test_snippets.py::test_real_data_is_valid; other tests still run
+        return None, None, {}, exc
+    plan = make_plan(project, Settings(root=ROOT), Store(Path("/nonexistent")))
+    return project, plan, {f"{project.tasks[r.task].task.group}/{r.id}": r for r in plan.runs}, None
+
+
+PROJECT, PLAN, RUNS, REAL_DATA_ERROR = _real()
+
+
+@pytest.fixture(scope="session")
+def real_cache(tmp_path_factory) -> Path:
+    return Path(os.environ.get("GENERATOR_TEST_CACHE") or tmp_path_factory.mktemp("real-cache"))
+
+
+@pytest.fixture(scope="session")
+def real_build(request, real_cache):
+    from generator.pipeline import run_build
+    from generator.settings import Settings
+    selected = [item.callspec.params["name"] for item in request.session.items
+                if getattr(item, "originalname", "") == "test_run" and hasattr(item, "callspec")]
+    everything = len(selected) == len(RUNS) or not selected
+    runs = [RUNS[n] for n in selected] if selected else list(RUNS.values())
+    tasks = sorted({r.task for r in runs})
+    runners = None if everything else sorted({r.runner.key for r in runs})
+    settings = Settings(root=ROOT, cache_dir=str(real_cache), progress=False)
+    result = run_build(settings, PROJECT, tasks=tasks, runners=runners)
+    print(f"\ngenerator: {result.summary()}")
+    return result
+
+
+
+@pytest.fixture(scope="session")
+def real_site(real_build, real_cache, tmp_path_factory) -> Path:
+    """The real site, built by `mkdocs build --strict` from the session's run store (so it executes nothing)."""
+    import subprocess
+    import sys
+    site = tmp_path_factory.mktemp("real-site") / "site"
+    env = dict(os.environ, GENERATOR_CACHE=str(real_cache), NO_MKDOCS_2_WARNING="1")
+    out = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site)], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stdout + out.stderr
+    return site

@@ -25,8 +25,9 @@ def test_cell_escapes_html_pipes_and_newlines():
 def pages(tmp_path_factory):
     root = make_project(tmp_path_factory.mktemp("render"), {
         "demo": {"pytorch": "print('<i>hi</i> ``` |')\nRESULT = [1.0, 2.0]\n"},
-        "bad": {"keras": "raise RuntimeError('bad <b>')\n"}})
-    result = run_build(mini_settings(root))
+        "bad": {"keras": "raise RuntimeError('bad <b>')\n"},
+        "skips": {"task": {"skip": {"tensorflow": "no such API in TensorFlow"}, "devices": ["cpu", "gpu"]}}})
+    result = run_build(mini_settings(root, devices="auto"))  # the GPU runs: "not run on GPU here" on a CPU machine
     project = load_project(root)
     return {p.path: p for p in render_pages(project, result)}, result
 
@@ -50,7 +51,9 @@ def test_task_page_has_linked_tabs_badges_output_and_downloads(pages):
     md = pages[0]["tasks/basics.md"].markdown
     for label in ("PyTorch", "TensorFlow", "Keras"):
         assert f'=== "{label}"' in md
-    assert md.count('class="run-badge run-passed"') == 7 and md.count('class="run-badge run-failed"') == 3
+    assert md.count('class="run-badge run-passed"') == 11 and md.count('class="run-badge run-failed"') == 3
+    assert md.count('class="run-badge run-skipped"') == 6
+    assert '!!! note "Not run · TensorFlow · CPU"' in md and "no such API in TensorFlow" in md
     assert "[Download demo_pytorch.py](../downloads/demo/demo_pytorch.py){ download }" in md
     # captured output is fenced, never interpreted: a fence longer than the output's backtick run
     assert "````text\n        <i>hi</i> ``` |\n        ````" in md
@@ -66,13 +69,13 @@ def test_comparison_and_other_pages(pages):
     assert "## Which is faster? { #faster }" in rendered["faq.md"].markdown
     assert "[next question]" not in rendered["choosing.md"].markdown and "**Keras**" in rendered["choosing.md"].markdown
     ver = rendered["verification.md"].markdown
-    assert ver.count("| [A task](tasks/basics.md#") == 10
-    assert "| ✘ failed | 3 |" in ver and "| ✔ passed | 7 |" in ver
+    assert ver.count("| [A task](tasks/basics.md#") == 20
+    assert "| ✘ failed | 3 |" in ver and "| ✔ passed | 11 |" in ver and "| – skipped | 6 |" in ver
 
 
 def test_verification_json(pages):
     _, result = pages
     data = json.loads(verification_json(result))
-    assert data["totals"]["passed"] == 7 and data["totals"]["failed"] == 3 and len(data["runs"]) == 10
+    assert data["totals"]["passed"] == 11 and data["totals"]["failed"] == 3 and len(data["runs"]) == 20
     run = next(r for r in data["runs"] if r["id"] == "bad/keras/jax/cpu")
     assert run["status"] == "failed" and run["line"] == 1 and run["message"] == "RuntimeError: bad <b>"

@@ -13,37 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
-from generator.cache import Store
-from generator.load import load_project
-from generator.plan import make_plan
-from generator.settings import Settings
-
-PROJECT = load_project(ROOT)
-PLAN = make_plan(PROJECT, Settings(root=ROOT), Store(Path("/nonexistent")))
-RUNS = {f"{PROJECT.tasks[r.task].task.group}/{r.id}": r for r in PLAN.runs}
+from conftest import PLAN, PROJECT, REAL_DATA_ERROR, ROOT, RUNS
 
 pytestmark = pytest.mark.snippets
-
-
-@pytest.fixture(scope="session")
-def real_cache(tmp_path_factory) -> Path:
-    return Path(os.environ.get("GENERATOR_TEST_CACHE") or tmp_path_factory.mktemp("real-cache"))
-
-
-@pytest.fixture(scope="session")
-def real_build(request, real_cache):
-    from generator.pipeline import run_build
-    selected = [item.callspec.params["name"] for item in request.session.items
-                if getattr(item, "originalname", "") == "test_run" and hasattr(item, "callspec")]
-    everything = len(selected) == len(RUNS) or not selected
-    runs = [RUNS[n] for n in selected] if selected else list(RUNS.values())
-    tasks = sorted({r.task for r in runs})
-    runners = None if everything else sorted({r.runner.key for r in runs})
-    settings = Settings(root=ROOT, cache_dir=str(real_cache), progress=False)
-    result = run_build(settings, PROJECT, tasks=tasks, runners=runners)
-    print(f"\ngenerator: {result.summary()}")
-    return result
 
 
 @pytest.mark.parametrize("name", sorted(RUNS), ids=sorted(RUNS))
@@ -59,7 +31,12 @@ def test_run(real_build, name):
                                             clean(o.record.get("stderr") or "")[-3000:]])
 
 
+def test_real_data_is_valid():
+    assert REAL_DATA_ERROR is None, str(REAL_DATA_ERROR)
+
+
 def test_every_task_has_all_three_frameworks_and_five_runs():
+    assert PROJECT is not None
     assert len(PROJECT.tasks) >= 24
     for tid, spec in PROJECT.tasks.items():
         cpu = [r for r in PLAN.runs if r.task == tid and r.device == "cpu"]

@@ -1,0 +1,31 @@
+# Benchmark: one 512x512 float32 matrix multiplication in TensorFlow (eager), median of 50 timed runs after warm-up,
+# on one CPU thread (so that results are comparable and stable on shared machines).
+import statistics
+import time
+
+import numpy as np
+import tensorflow as tf
+
+tf.config.threading.set_intra_op_parallelism_threads(1)  # must run before the first op
+tf.config.threading.set_inter_op_parallelism_threads(1)
+n, runs = 512, 50
+rng = np.random.default_rng(0)
+a = tf.constant(rng.random((n, n), dtype=np.float32))
+b = tf.constant(rng.random((n, n), dtype=np.float32))
+
+for _ in range(5):  # warm-up: thread pools, kernel selection, caches
+    c = tf.matmul(a, b)
+tf.test.experimental.sync_devices()  # GPU ops run asynchronously: wait for them before reading the clock
+times = []
+for _ in range(runs):
+    start = time.perf_counter()
+    c = tf.matmul(a, b)
+    tf.test.experimental.sync_devices()
+    times.append(time.perf_counter() - start)
+
+ms = statistics.median(times) * 1e3
+checksum = float(c.numpy().astype(np.float64).sum())
+print(f"device: {c.device} | CPU threads: {tf.config.threading.get_intra_op_parallelism_threads()}")
+print(f"median of {runs}: {ms:.3f} ms, {2 * n**3 / ms / 1e6:.1f} GFLOP/s | checksum {checksum:.6e}")
+METRICS = {"matmul_ms": ms, "gflops": 2 * n**3 / ms / 1e6}
+RESULT = {"checksum": checksum, "shape": c.shape.as_list()}

@@ -1,0 +1,28 @@
+"""The benchmark runs and writes well-formed results (a small configuration; figures are not asserted)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+
+@pytest.mark.slow
+def test_bench_quick_writes_well_formed_results(tmp_path):
+    out = tmp_path / "results.json"
+    proc = subprocess.run([sys.executable, "-m", "generator", "bench", "--quick", "--out", str(out)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    r = json.loads(out.read_text())
+    assert r["quick"] is True and r["machine"]["cores"] >= 1
+    assert r["cold"]["runs"] == 15 and r["cold"]["seconds"] > 0 and r["cold"]["floor_seconds"] > 0
+    assert r["naive"]["runs"] == 15 and r["naive"]["same_pass_fail"] is True
+    assert " 0 executed, " in r["warm"]["summary"] and "(0 framework imports)" in r["warm"]["summary"]
+    assert " 1 executed, " in r["incremental"]["summary"]
+    assert r["preview_reload_s"]["median"] > 0
+    assert [g["tasks"] for g in r["growth"]] == [5, 15] and all(g["warm_ms_per_task"] > 0 for g in r["growth"])
+    assert r["memory"]["build_peak_rss_mb"] > 100 and len(r["memory"]["worker_peak_rss_mb"]) >= 1
+    assert "cold build (empty cache)" in proc.stdout and "naive way" in proc.stdout
