@@ -46,6 +46,10 @@ class GeneratorConfig(Config):
     (so `mkdocs build --strict` still fails)."""
     execute = c.Type(bool, default=True)
     """False publishes cached records only."""
+    edit_url = c.Optional(c.Type(str))
+    """Base of "edit this page" links, e.g. https://github.com/OWNER/REPO/edit/main/; each generated page links the
+    file it comes from. (Set this instead of `repo_url`: with `repo_url` Material fetches repository statistics from
+    a third-party API on every page load.)"""
     preload = c.Type(bool, default=True)
     """Warm workers import their frameworks once, before the first run. Turn off only for framework-free snippets."""
 
@@ -120,8 +124,8 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
 
     def on_page_context(self, context, page, config, nav):
         source = self.pages.get(page.file.src_uri)
-        if source and config.repo_url and config.edit_uri is not None:
-            page.edit_url = f"{config.repo_url.rstrip('/')}/{config.edit_uri.strip('/')}/{source.source}"
+        if source and self.config.edit_url:
+            page.edit_url = self.config.edit_url.rstrip("/") + "/" + source.source
         return context
 
     def on_serve(self, server, config, builder):

@@ -53,6 +53,15 @@ def test_strict_build_produces_every_page(site):
     assert (site / "site/404.html").is_file()
 
 
+def test_edit_links_point_at_the_source_files(tmp_path):
+    root = make_project(tmp_path, {"demo": {}})
+    cfg = (root / "mkdocs.yml").read_text().replace("      preload: false", "      preload: false\n      edit_url: https://git.example/r/edit/main/")
+    (root / "mkdocs.yml").write_text(cfg.replace("features: [content.tabs.link]", "features: [content.tabs.link, content.action.edit]"))
+    assert mkdocs(root, "build", "--strict").returncode == 0
+    assert 'href="https://git.example/r/edit/main/content/criteria.yml"' in (root / "site/comparison/index.html").read_text()
+    assert 'href="https://git.example/r/edit/main/snippets/demo/task.yml"' in (root / "site/tasks/basics/index.html").read_text()
+
+
 def test_no_generated_markdown_in_the_repository(site):
     assert list((site / "docs").rglob("*.md")) == []
     assert not list(site.rglob("comparison.md"))

@@ -15,7 +15,7 @@ model.set_weights([W1, b1, W2, b2])
 model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05), loss="mean_squared_error")
 
 history = model.fit(X, Y, batch_size=16, epochs=30, shuffle=False, verbose=0)
-epoch_losses = history.history["loss"]       # mean of the batch losses in each epoch
+epoch_losses = history.history["loss"]       # per epoch: batch-size-weighted mean of the batch losses
 final_loss = float(model.evaluate(X, Y, batch_size=64, verbose=0))
 print("backend:", keras.backend.backend())
 print(f"epoch 1 loss: {epoch_losses[0]:.5f}  epoch 30 loss: {epoch_losses[-1]:.5f}")

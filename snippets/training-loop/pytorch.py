@@ -33,7 +33,7 @@ for epoch in range(30):
         loss.backward()
         optimizer.step()
         batch_losses.append(loss.item())
-    epoch_losses.append(float(np.mean(batch_losses)))   # what Keras reports as the epoch loss
+    epoch_losses.append(float(np.mean(batch_losses)))   # equal batch sizes: matches Keras' epoch loss
 
 model.eval()
 with torch.no_grad():
