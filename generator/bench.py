@@ -72,7 +72,8 @@ class _Peak:
                     try:
                         rss = p.memory_info().rss
                         total += rss
-                        if "generator.worker" in " ".join(p.cmdline()):
+                        # a worker is a direct child running generator.worker; its forked runs share that command line
+                        if p.ppid() == self.proc.pid and "generator.worker" in " ".join(p.cmdline()):
                             self.per_worker[p.pid] = max(self.per_worker.get(p.pid, 0), rss)
                     except psutil.Error:
                         continue

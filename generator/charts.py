@@ -1,7 +1,13 @@
 """Charts rendered to SVG at build time with matplotlib: deterministic bytes, fonts as paths, no external requests."""
 from __future__ import annotations
 
+import hashlib
 import io
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable
 
 from .verify import PASSED, Outcome
 
@@ -25,15 +31,39 @@ def _pyplot():
     return plt
 
 
-def run_times(outcomes: list[Outcome], titles: dict[str, str]) -> bytes | None:
-    """Wall time of every passed CPU run, grouped by task: where the build's time goes."""
+def cached(store: Path | None, kind: str, data, draw: Callable[[object], bytes]) -> bytes:
+    """Draw a chart, or reuse the SVG drawn from identical data before (matplotlib costs seconds; a warm build, none)."""
+    if store is None:
+        return draw(data)
+    key = hashlib.sha256(json.dumps([kind, data], sort_keys=True).encode()).hexdigest()
+    path = store / "charts" / f"{key}.svg"
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    svg = draw(data)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(svg)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return svg
+
+
+def run_times_data(outcomes: list[Outcome], titles: dict[str, str]) -> dict | None:
     rows: dict[str, dict[str, float]] = {}
     for o in outcomes:
         wall = (o.record.get("outcome") or {}).get("wall_s")
         if o.status == PASSED and o.run.device == "cpu" and wall is not None:
-            rows.setdefault(o.run.task, {})[o.run.runner.key] = wall
-    if not rows:
-        return None
+            rows.setdefault(titles.get(o.run.task, o.run.task), {})[o.run.runner.key] = round(wall, 4)
+    return rows or None
+
+
+def run_times(rows: dict[str, dict[str, float]]) -> bytes:
+    """Wall time of every passed CPU run, grouped by task: where the build's time goes."""
     plt = _pyplot()
     tasks = sorted(rows, key=lambda t: -sum(rows[t].values()))
     fig, ax = plt.subplots(figsize=(8, 0.32 * len(tasks) + 1.2))
@@ -41,7 +71,7 @@ def run_times(outcomes: list[Outcome], titles: dict[str, str]) -> bytes | None:
     for i, (runner, colour) in enumerate(COLOURS.items()):
         ys = [n + i * height for n in range(len(tasks))]
         ax.barh(ys, [rows[t].get(runner, 0) for t in tasks], height=height, color=colour, label=runner)
-    ax.set_yticks([n + 0.4 - height / 2 for n in range(len(tasks))], [titles.get(t, t) for t in tasks])
+    ax.set_yticks([n + 0.4 - height / 2 for n in range(len(tasks))], tasks)
     ax.invert_yaxis()
     ax.set_xlabel("wall time of the snippet's own code (s)")
     ax.legend(loc="lower right", fontsize=8)
@@ -49,11 +79,10 @@ def run_times(outcomes: list[Outcome], titles: dict[str, str]) -> bytes | None:
     return _svg(fig)
 
 
-def benchmark(task_title: str, rows: list[tuple[str, dict]]) -> bytes | None:
+def benchmark(data: dict) -> bytes:
     """One benchmark task: each numeric metric, side by side for every runner."""
+    task_title, rows = data["title"], data["rows"]
     metrics = sorted({k for _, m in rows for k, v in m.items() if isinstance(v, (int, float))})
-    if not rows or not metrics:
-        return None
     plt = _pyplot()
     fig, axes = plt.subplots(1, len(metrics), figsize=(3.2 * len(metrics), 2.6), squeeze=False)
     for ax, metric in zip(axes[0], metrics):

@@ -104,7 +104,7 @@ def cmd_render(args) -> int:
         return 2
     result = run_build(settings, project)
     out = Path(args.out)
-    pages, assets = render_site(project, result)
+    pages, assets = render_site(project, result, chart_cache=settings.cache_path)
     for page in pages:
         path = out / page.path
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import types
 import typing
@@ -52,7 +53,10 @@ class Project:
 
 
 # ---------------------------------------------------------------------------- YAML with line numbers
-class _Loader(yaml.SafeLoader):
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser where present: same nodes, much faster
+
+
+class _Loader(_Base):
     """SafeLoader that refuses duplicate keys (PyYAML keeps the last one silently)."""
 
 
@@ -102,8 +106,12 @@ def read_yaml(path: Path, root: Path) -> tuple[object, yaml.Node | None, list[Pr
     if not text.strip():
         return None, None, [Problem(rel, None, "", "file is empty")]
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()  # parsed once: the node tree keeps every line number
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f"{mark.line + 1}:{mark.column + 1}" if mark else None
@@ -270,6 +278,17 @@ def load_tasks(root: Path, snippets: Path) -> tuple[dict[str, TaskSpec], list[Pr
     return tasks, problems
 
 
+def _compose(path: Path) -> yaml.Node:
+    """A valid file's node tree, parsed again only when a problem needs its line numbers."""
+    st = path.stat()
+    return _compose_version(path, st.st_mtime_ns, st.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _compose_version(path: Path, mtime_ns: int, size: int) -> yaml.Node:
+    return yaml.compose(path.read_text("utf-8"), Loader=_Loader)
+
+
 def check_references(root: Path, loaded: dict[str, BaseModel], tasks: dict[str, TaskSpec], content_dir: str) -> list[Problem]:
     """Every id that one file names must exist, and ids must be unique. Checks what did load, even when
     another file did not, so that one build reports everything."""
@@ -279,7 +298,7 @@ def check_references(root: Path, loaded: dict[str, BaseModel], tasks: dict[str, 
 
     def file_problem(name: str, key: str, msg: str) -> None:
         path = cdir / name
-        node = yaml.compose(path.read_text("utf-8"), Loader=_Loader)
+        node = _compose(path)
         loc = tuple(int(k) if k.isdigit() else k for k in key.replace("[", ".").replace("]", "").split("."))
         problems.append(Problem(_rel(path, root), _line_of(node, loc), key, msg))
 
@@ -327,12 +346,11 @@ def check_references(root: Path, loaded: dict[str, BaseModel], tasks: dict[str, 
                     file_problem("choosing.yml", f"decision[{i}].options[{j}].next", unknown(o.next, nodes, "decision node"))
     for tid, spec in sorted(tasks.items()):
         yml = spec.dir / "task.yml"
-        node = yaml.compose(yml.read_text("utf-8"), Loader=_Loader)
         checks = (("criteria", spec.task.criteria, criteria, "criterion"), ("claims", spec.task.claims, claims, "claim"))
         for key, ids, known, kind in checks:
             for j, ref in enumerate(ids):
                 if known is not None and ref not in known:
-                    problems.append(Problem(_rel(yml, root), _line_of(node, (key, j)), f"{key}[{j}]", unknown(ref, known, kind)))
+                    problems.append(Problem(_rel(yml, root), _line_of(_compose(yml), (key, j)), f"{key}[{j}]", unknown(ref, known, kind)))
         if groups is not None and spec.task.group not in groups:
-            problems.append(Problem(_rel(yml, root), _line_of(node, ("group",)), "group", unknown(spec.task.group, groups, "group")))
+            problems.append(Problem(_rel(yml, root), _line_of(_compose(yml), ("group",)), "group", unknown(spec.task.group, groups, "group")))
     return problems

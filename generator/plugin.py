@@ -106,7 +106,7 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
         log.info(f"generator: {build.summary()}")
         if build.failures and self.settings.failure_policy == "strict" and not self.serving:
             raise PluginError(f"{len(build.failures)} run(s) failed (failure_policy: strict)")
-        pages, assets = render_site(self.project, build, self._overrides(config))
+        pages, assets = render_site(self.project, build, self._overrides(config), self.settings.cache_path)
         self.pages = {page.path: page for page in pages}
         for path, content in assets.items():
             files.append(File.generated(config, path, content=content))

@@ -69,7 +69,8 @@ def environment(overrides: Path | None = None) -> Environment:
 
 
 class Renderer:
-    def __init__(self, project: Project, build: BuildResult, overrides: Path | None = None):
+    def __init__(self, project: Project, build: BuildResult, overrides: Path | None = None, chart_cache: Path | None = None):
+        self.chart_cache = chart_cache
         self.p = project
         self.b = build
         self.env = environment(overrides)
@@ -136,13 +137,13 @@ class Renderer:
         from . import charts
         titles = {tid: spec.task.title for tid, spec in self.p.tasks.items()}
         out = {}
-        svg = charts.run_times(self.b.outcomes, titles)
-        if svg:
-            out["assets/charts/run-times.svg"] = svg
+        data = charts.run_times_data(self.b.outcomes, titles)
+        if data:
+            out["assets/charts/run-times.svg"] = charts.cached(self.chart_cache, "run-times", data, charts.run_times)
         for spec, rows in self.benchmarks():
-            svg = charts.benchmark(spec.task.title, [(o.run.runner.key, m) for o, m in rows])
-            if svg:
-                out[f"assets/charts/{spec.id}.svg"] = svg
+            data = {"title": spec.task.title, "rows": [(o.run.runner.key, m) for o, m in rows]}
+            if any(isinstance(v, (int, float)) for _, m in data["rows"] for v in m.values()):
+                out[f"assets/charts/{spec.id}.svg"] = charts.cached(self.chart_cache, "benchmark", data, charts.benchmark)
         return out
 
     def benchmarks(self):
@@ -205,9 +206,10 @@ def render_pages(project: Project, build: BuildResult, overrides: Path | None = 
     return Renderer(project, build, overrides).pages()
 
 
-def render_site(project: Project, build: BuildResult, overrides: Path | None = None) -> tuple[list[Page], dict[str, bytes]]:
-    """Every page, and every generated asset (charts)."""
-    renderer = Renderer(project, build, overrides)
+def render_site(project: Project, build: BuildResult, overrides: Path | None = None,
+                chart_cache: Path | None = None) -> tuple[list[Page], dict[str, bytes]]:
+    """Every page, and every generated asset (charts, reused from `chart_cache` when their data is unchanged)."""
+    renderer = Renderer(project, build, overrides, chart_cache)
     return renderer.pages(), renderer.assets()
 
 
