@@ -48,7 +48,7 @@ class Store:
         tmp = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".partial")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(data)
                 fh.flush()
@@ -65,7 +65,7 @@ class Store:
                 os.unlink(tmp)
 
     def keys(self) -> list[str]:
-        return sorted(p.stem for p in (self.path / "runs").glob("*/*.json"))
+        return sorted(p.stem for p in (self.path / "runs").glob("*/*.json") if not p.name.startswith("."))
 
     def merge_from(self, other: Path) -> tuple[int, int]:
         """Copy every valid record of another store (e.g. one made on a GPU machine). Returns (merged, skipped)."""

@@ -83,6 +83,22 @@ class Renderer:
             for cid in spec.task.criteria:
                 if tid not in self.criterion_tasks.setdefault(cid, []):
                     self.criterion_tasks[cid].append(tid)
+        # the reverse links: a task page lists every criterion and claim that names it, and those it names
+        self.task_criteria = {tid: list(spec.task.criteria) for tid, spec in project.tasks.items()}
+        for cid, tids in self.criterion_tasks.items():
+            for tid in tids:
+                if cid not in self.task_criteria[tid]:
+                    self.task_criteria[tid].append(cid)
+        self.task_claims = {tid: list(spec.task.claims) for tid, spec in project.tasks.items()}
+        self.claim_tasks = {c.id: list(c.tasks) for c in project.claims.claims}
+        for c in project.claims.claims:
+            for tid in c.tasks:
+                if c.id not in self.task_claims[tid]:
+                    self.task_claims[tid].append(c.id)
+        for tid, spec in project.tasks.items():
+            for cid in spec.task.claims:
+                if tid not in self.claim_tasks[cid]:
+                    self.claim_tasks[cid].append(tid)
 
     # -- links between pages (relative to the page that links)
     def task_link(self, tid: str, from_page: str) -> Markup:

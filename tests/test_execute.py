@@ -5,6 +5,7 @@ task pass next to them, and that no process a snippet started survives the build
 """
 from __future__ import annotations
 
+import subprocess
 import time
 
 import pytest
@@ -61,6 +62,11 @@ def faulty_build(tmp_path_factory):
         tasks[tid] = {"pytorch": code, "task": {"expected_failure": expected, "compare": {"not_comparable": "shows an error"}}}
     tasks["expected-output"] = {"task": {"expected_output": {"all": ["hello from"], "keras": ["not printed"]}}}
     make_project(root, tasks)
+    (root / ".gitignore").write_text(".cache/\n")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "init.defaultBranch=main"]
+    subprocess.run([*git, "init", "-q"], cwd=root, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=root, check=True)
+    subprocess.run([*git, "commit", "-qm", "snippets"], cwd=root, check=True)
     settings = mini_settings(root, timeout=TIMEOUT)
     t0 = time.monotonic()
     result = run_build(settings)
@@ -127,6 +133,8 @@ def test_no_process_outlives_the_build(faulty_build):
 
 def test_snippets_write_only_in_their_own_folders(faulty_build):
     root, result, _ = faulty_build
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=root, capture_output=True, text=True)
+    assert status.stdout == ""  # the repository is untouched by snippets that write files
     assert not (root / "snippets" / "writes-files" / "out.txt").exists()
     assert not list(root.rglob("home.txt")) and not list(root.rglob("out.txt"))
 

@@ -79,3 +79,20 @@ def test_verification_json(pages):
     assert data["totals"]["passed"] == 11 and data["totals"]["failed"] == 3 and len(data["runs"]) == 20
     run = next(r for r in data["runs"] if r["id"] == "bad/keras/jax/cpu")
     assert run["status"] == "failed" and run["line"] == 1 and run["message"] == "RuntimeError: bad <b>"
+
+
+def test_links_between_tasks_criteria_and_claims_go_both_ways(tmp_path):
+    from conftest import MINI_CONTENT
+    import copy
+    claims = copy.deepcopy(MINI_CONTENT["claims.yml"])
+    claims["claims"][0]["tasks"] = ["demo"]
+    crit = copy.deepcopy(MINI_CONTENT["criteria.yml"])
+    root = make_project(tmp_path, {"demo": {"task": {"criteria": []}}}, content={"claims.yml": claims, "criteria.yml": crit})
+    crit["criteria"][0]["tasks"] = ["demo"]
+    make_project(root, {"demo": {"task": {"criteria": []}}}, content={"claims.yml": claims, "criteria.yml": crit})
+    rendered = {p.path: p.markdown for p in render_pages(load_project(root), run_build(mini_settings(root)))}
+    task_page = rendered["tasks/basics.md"]
+    assert "**Criteria:** [Execution model](../comparison.md#execution-model)" in task_page
+    assert "**Claims checked:** [TensorFlow only builds static graphs](../claims.md#static-graphs)" in task_page
+    assert "**Shown in code:** [A task](tasks/basics.md#demo)" in rendered["claims.md"]
+    assert "**Shown in code:** [A task](tasks/basics.md#demo)" in rendered["comparison.md"]
