@@ -70,10 +70,11 @@ def run_times(rows: dict[str, dict[str, float]]) -> bytes:
     height = 0.8 / len(COLOURS)
     for i, (runner, colour) in enumerate(COLOURS.items()):
         ys = [n + i * height for n in range(len(tasks))]
-        ax.barh(ys, [rows[t].get(runner, 0) for t in tasks], height=height, color=colour, label=runner)
+        ax.barh(ys, [max(rows[t].get(runner, 0), 1e-3) for t in tasks], height=height, color=colour, label=runner)
     ax.set_yticks([n + 0.4 - height / 2 for n in range(len(tasks))], tasks)
     ax.invert_yaxis()
-    ax.set_xlabel("wall time of the snippet's own code (s)")
+    ax.set_xscale("log")  # a first torch.compile call takes tens of seconds, most runs a fraction of one
+    ax.set_xlabel("wall time of the snippet's own code (s, log scale)")
     ax.legend(loc="lower right", fontsize=8)
     ax.grid(axis="x", alpha=0.3)
     return _svg(fig)

@@ -34,6 +34,15 @@ def _print_problems(exc: DataError, fmt: str) -> None:
     print(f"{len(exc.problems)} problem(s) in the data", file=sys.stderr)
 
 
+def _load(settings: Settings):
+    """The validated project, or None after printing every problem."""
+    try:
+        return load_project(settings.root, settings.content_dir, settings.snippets_dir)
+    except DataError as exc:
+        _print_problems(exc, "text")
+        return None
+
+
 def _report(result: BuildResult, fmt: str, root: Path) -> int:
     for o in result.failures:
         if fmt == "github":
@@ -60,10 +69,8 @@ def cmd_check(args) -> int:
 
 def cmd_run(args) -> int:
     settings = _settings(args)
-    try:
-        project = load_project(settings.root, settings.content_dir, settings.snippets_dir)
-    except DataError as exc:
-        _print_problems(exc, "text")
+    project = _load(settings)
+    if project is None:
         return 2
     if args.task not in project.tasks:
         print(f"unknown task {args.task!r}; `python -m generator list` lists them", file=sys.stderr)
@@ -82,10 +89,8 @@ def cmd_run(args) -> int:
 
 def cmd_list(args) -> int:
     settings = _settings(args)
-    try:
-        project = load_project(settings.root, settings.content_dir, settings.snippets_dir)
-    except DataError as exc:
-        _print_problems(exc, "text")
+    project = _load(settings)
+    if project is None:
         return 2
     for tid, spec in sorted(project.tasks.items(), key=lambda kv: (kv[1].task.group, kv[1].task.order, kv[0])):
         print(f"{spec.task.group:14} {tid:28} {spec.task.title}")
@@ -97,10 +102,8 @@ def cmd_render(args) -> int:
     """Render every page to Markdown in a folder, for inspection (executes what is not cached)."""
     from .render import render_site, verification_json
     settings = _settings(args)
-    try:
-        project = load_project(settings.root, settings.content_dir, settings.snippets_dir)
-    except DataError as exc:
-        _print_problems(exc, "text")
+    project = _load(settings)
+    if project is None:
         return 2
     result = run_build(settings, project)
     out = Path(args.out)
