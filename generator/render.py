@@ -156,11 +156,26 @@ class Renderer:
         data = charts.run_times_data(self.b.outcomes, titles)
         if data:
             out["assets/charts/run-times.svg"] = charts.cached(self.chart_cache, "run-times", data, charts.run_times)
+        bench = self.bench()
+        if bench:
+            bars = [("naive way (python per snippet)", bench["naive"]["seconds"]), ("cold build", bench["cold"]["seconds"]),
+                    ("floor", bench["cold"]["floor_seconds"]), ("incremental (1 snippet)", bench["incremental"]["seconds"]),
+                    ("warm build", bench["warm"]["seconds"]), ("plain mkdocs, same pages", bench["warm"]["plain_mkdocs_seconds"])]
+            out["assets/charts/build-times.svg"] = charts.cached(self.chart_cache, "build-times", {"bars": bars}, charts.build_times)
         for spec, rows in self.benchmarks():
             data = {"title": spec.task.title, "rows": [(o.run.runner.key, m) for o, m in rows]}
             if any(isinstance(v, (int, float)) for _, m in data["rows"] for v in m.values()):
                 out[f"assets/charts/{spec.id}.svg"] = charts.cached(self.chart_cache, "benchmark", data, charts.benchmark)
         return out
+
+    def bench(self) -> dict | None:
+        """The latest `python -m generator bench` figures (bench/results.json), if the project has them."""
+        path = self.p.root / "bench" / "results.json"
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        return None if data.get("quick") else data
 
     def benchmarks(self):
         """(task, [(outcome, metrics)]) for every benchmark task with passed CPU runs."""
