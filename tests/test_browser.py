@@ -8,6 +8,7 @@ import functools
 import re
 import shutil
 import threading
+import time
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -99,10 +100,19 @@ def _selected_labels(page) -> set[str]:
 def test_search_finds_a_task_page_by_name(page):
     spec = PROJECT.tasks["scalar-gradient"]
     page.goto(page.base)
-    page.locator("input.md-search__input").click()
-    page.locator("input.md-search__input").fill(spec.task.title)
-    item = page.locator(".md-search-result__item a").first
-    item.wait_for(timeout=15000)
+    box = page.locator("input.md-search__input")
+    box.click()
+    # Material builds its index in a web worker; a query typed before it is ready is typed again
+    deadline = time.monotonic() + 60
+    while True:
+        box.fill("")
+        box.type(spec.task.title, delay=5)
+        try:
+            page.locator(".md-search-result__item a").first.wait_for(timeout=5000)
+            break
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
     hrefs = page.locator(".md-search-result__item a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
     assert any("tasks/autodiff/" in h for h in hrefs), hrefs
 
