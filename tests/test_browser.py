@@ -97,8 +97,16 @@ def _selected_labels(page) -> set[str]:
         return label ? label.textContent.trim() : null; })"""))
 
 
-def test_search_finds_a_task_page_by_name(page):
-    spec = PROJECT.tasks["scalar-gradient"]
+SEARCHES = {
+    "task": (PROJECT.tasks["scalar-gradient"].task.title, "tasks/autodiff/"),
+    "criterion": (next(c.title for c in PROJECT.criteria.criteria if c.id == "distributed-training"), "comparison/"),
+    "faq": (PROJECT.faq.questions[0].question.rstrip("?"), "faq/"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SEARCHES))
+def test_search_finds_tasks_criteria_and_faq_answers(page, kind):
+    query, expected = SEARCHES[kind]
     page.goto(page.base)
     box = page.locator("input.md-search__input")
     box.click()
@@ -106,7 +114,7 @@ def test_search_finds_a_task_page_by_name(page):
     deadline = time.monotonic() + 60
     while True:
         box.fill("")
-        box.type(spec.task.title, delay=5)
+        box.type(query, delay=5)
         try:
             page.locator(".md-search-result__item a").first.wait_for(timeout=5000)
             break
@@ -114,7 +122,7 @@ def test_search_finds_a_task_page_by_name(page):
             if time.monotonic() > deadline:
                 raise
     hrefs = page.locator(".md-search-result__item a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
-    assert any("tasks/autodiff/" in h for h in hrefs), hrefs
+    assert any(expected in h for h in hrefs[:5]), hrefs
 
 
 def test_verification_page_lists_every_run_and_sorts(page, real_build):
