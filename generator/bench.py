@@ -20,7 +20,7 @@ from pathlib import Path
 from .load import load_project
 from .plan import cpu_name, make_plan, package_version
 from .cache import Store
-from .runners import RUNNERS, WORKER_ENVS
+from .runners import WORKER_ENVS
 from .settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

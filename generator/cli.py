@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from .errors import DataError, Problem
+from .errors import DataError
 from .load import CONTENT_FILES, load_project
 from .models import Task
 from .pipeline import BuildResult, failure_line, run_build
@@ -208,5 +208,3 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     return args.func(args)
 
-
-__all__ = ["main", "Problem"]

@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from .plan import Plan, Run, cpu_name, env_versions, gpu_name, python_version
+from .plan import Run, cpu_name, env_versions, gpu_name, python_version
 from .runners import WORKER_ENVS
 from .settings import Settings
 
@@ -39,7 +39,6 @@ class Worker:
     run: Run | None = None
     run_started: float = 0.0
     child_pid: int | None = None
-    started: float = field(default_factory=time.monotonic)
     import_s: float | None = None
     rundir: Path | None = None
 

@@ -14,7 +14,7 @@ from .execute import Executor, Stats
 from .load import Project, load_project
 from .plan import Plan, Run, make_plan
 from .settings import Settings
-from .verify import FAILED, MISMATCHED, PASSED, SKIPPED, STATUSES, Outcome, verify
+from .verify import PASSED, SKIPPED, Outcome, verify
 
 log = logging.getLogger("mkdocs.plugins.generator")
 CACHEABLE = ("exit",)  # runs that finished on their own; timeouts, crashes and stops are repeated next build
@@ -125,5 +125,3 @@ class _progress:
             self.live.stop()
         return False
 
-
-__all__ = ["BuildResult", "run_build", "failure_line", "STATUSES", "FAILED", "MISMATCHED"]

@@ -6,7 +6,6 @@ import json
 import platform
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
@@ -148,5 +147,3 @@ def make_plan(project: Project, settings: Settings, store, tasks: list[str] | No
 def python_version() -> str:
     return f"{platform.python_implementation()} {platform.python_version()}"
 
-
-__all__ = ["Plan", "Run", "make_plan", "cache_key", "cpu_name", "gpu_name", "python_version", "sys"]

@@ -54,16 +54,12 @@ def md(text: str) -> Markup:
     return Markup(text.strip())
 
 
-def anchor(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
 def environment(overrides: Path | None = None) -> Environment:
     loaders = [FileSystemLoader(str(overrides))] if overrides and overrides.is_dir() else []
     env = Environment(loader=ChoiceLoader(loaders + [FileSystemLoader(str(TEMPLATES))]), autoescape=True,
                       auto_reload=False, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
-    env.filters.update(fence=fence, indent4=indent, cell=cell, md=md, anchor=anchor, tojson_pretty=lambda v: json.dumps(v, indent=1))
+    env.filters.update(fence=fence, indent4=indent, cell=cell, md=md)
     env.globals.update(LABELS=LABELS, ICONS=ICONS, FRAMEWORKS=FRAMEWORKS, STATUSES=STATUSES)
     return env
 

@@ -20,7 +20,6 @@ NOISE = [re.compile(p) for p in (
     r"^This TensorFlow binary is optimized to use available CPU instructions",
     r"oneDNN custom operations are on",
     r"^\d+/\d+ \S*━",  # Keras progress bars
-    r"^\s*$",
 )]
 
 
@@ -29,7 +28,7 @@ def clean(text: str) -> str:
     lines = []
     for raw in text.replace("\r\n", "\n").split("\n"):
         line = raw.rsplit("\r", 1)[-1]  # a progress bar redrawn with \r keeps only its last state
-        if line.strip() and any(p.search(line) for p in NOISE[:-1]):
+        if line.strip() and any(p.search(line) for p in NOISE):
             continue
         lines.append(line)
     return "\n".join(lines).strip("\n")

@@ -5,7 +5,6 @@ Screenshots (desktop and phone) go to tests/screenshots/, which git ignores.
 from __future__ import annotations
 
 import functools
-import re
 import shutil
 import threading
 import time

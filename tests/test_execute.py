@@ -10,8 +10,7 @@ import time
 
 import pytest
 
-from conftest import GOOD, leftover_processes, make_project, mini_settings
-from generator.load import load_project
+from conftest import leftover_processes, make_project, mini_settings
 from generator.pipeline import failure_line, run_build
 
 MARK = "4242.4242"  # an argument no other process on the machine uses: marks processes the snippets started

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import shlex
-from pathlib import Path
 
 import pytest
 import yaml
