@@ -15,8 +15,28 @@ from .runners import RUNNERS
 from .settings import Settings
 
 
+def _mkdocs_options(root: Path) -> dict:
+    """The generator plugin's options in mkdocs.yml, so the CLI judges runs exactly as the site build does."""
+    path = root / "mkdocs.yml"
+    if not path.exists():
+        return {}
+    import yaml
+
+    class _Tolerant(yaml.SafeLoader):
+        pass
+
+    _Tolerant.add_multi_constructor("!", lambda loader, suffix, node: None)  # !ENV, !!python/name: not ours
+    _Tolerant.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    config = yaml.load(path.read_text("utf-8"), Loader=_Tolerant) or {}
+    for plugin in config.get("plugins") or []:
+        if isinstance(plugin, dict) and "generator" in plugin:
+            options = plugin["generator"] or {}
+            return {k: v for k, v in options.items() if k in Settings.model_fields}
+    return {}
+
+
 def _settings(args) -> Settings:
-    opts = {"root": Path(args.root)}
+    opts = {"root": Path(args.root), **_mkdocs_options(Path(args.root))}
     for name in ("devices", "timeout", "parallel", "cache_dir"):
         value = getattr(args, name, None)
         if value is not None:
