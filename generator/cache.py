@@ -12,6 +12,22 @@ log = logging.getLogger("generator.cache")
 FORMAT = 1
 
 
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write a file so that readers see the old content or the new, never a part: a temporary file beside it
+    (named `.tmp-*.partial`, so it never looks like an entry), fsync, then os.replace. Raises OSError."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".partial")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
 class Store:
     """A folder of `runs/<key[:2]>/<key>.json`. Safe to share between concurrent builds."""
 
@@ -42,27 +58,17 @@ class Store:
         return None
 
     def put(self, key: str, record: dict) -> bool:
-        """Write one record atomically (temporary file, then os.replace). A failed write is a warning, not fatal."""
+        """Write one record atomically. A failed write is a warning, not fatal."""
         path = self._file(key)
         data = json.dumps({"format": FORMAT, "key": key, "record": record}, sort_keys=True, indent=1)
-        tmp = None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".partial")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
+            atomic_write(path, data.encode("utf-8"))
             return True
         except OSError as exc:
             msg = f"cache entry {path} could not be written ({exc.strerror or exc}); the run will repeat next build"
             self.warnings.append(msg)
             log.warning(msg)
             return False
-        finally:
-            if tmp and os.path.exists(tmp):
-                os.unlink(tmp)
 
     def keys(self) -> list[str]:
         return sorted(p.stem for p in (self.path / "runs").glob("*/*.json") if not p.name.startswith("."))

@@ -4,11 +4,10 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Callable
 
+from .cache import atomic_write
 from .verify import PASSED, Outcome
 
 COLOURS = {"pytorch": "#ee4c2c", "tensorflow": "#ff8f00", "keras/tensorflow": "#d00000", "keras/torch": "#8e24aa",
@@ -43,13 +42,9 @@ def cached(store: Path | None, kind: str, data, draw: Callable[[object], bytes])
         pass
     svg = draw(data)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(svg)
-        os.replace(tmp, path)
+        atomic_write(path, svg)
     except OSError:
-        pass
+        pass  # an unwritable store only costs the next build a redraw
     return svg
 
 

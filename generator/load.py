@@ -46,7 +46,6 @@ class Project:
     choosing: m.ChoosingFile
     groups: m.GroupsFile
     tasks: dict[str, TaskSpec] = field(default_factory=dict)
-    files: list[Path] = field(default_factory=list)
 
     def framework(self, fid: str) -> m.Framework:
         return next(f for f in self.frameworks.frameworks if f.id == fid)
@@ -227,10 +226,8 @@ def load_project(root: Path, content_dir: str = "content", snippets_dir: str = "
     root = Path(root)
     problems: list[Problem] = []
     loaded: dict[str, BaseModel] = {}
-    files: list[Path] = []
     for name, model in CONTENT_FILES.items():
         path = root / content_dir / name
-        files.append(path)
         if not path.exists():
             problems.append(Problem(_rel(path, root), None, "", "file is missing"))
             continue
@@ -243,11 +240,10 @@ def load_project(root: Path, content_dir: str = "content", snippets_dir: str = "
                 loaded[name] = obj
     tasks, errs = load_tasks(root, root / snippets_dir)
     problems += errs
-    files += [p for t in tasks.values() for p in (t.dir / "task.yml", *t.scripts.values())]
     problems += check_references(root, loaded, tasks, content_dir)
     if problems:
         raise DataError(problems)
-    return Project(root, *(loaded[n] for n in CONTENT_FILES), tasks=tasks, files=files)
+    return Project(root, *(loaded[n] for n in CONTENT_FILES), tasks=tasks)
 
 
 def load_tasks(root: Path, snippets: Path) -> tuple[dict[str, TaskSpec], list[Problem]]:

@@ -15,7 +15,7 @@ from mkdocs.structure.files import File, Files
 
 from .errors import DataError
 from .load import load_project
-from .pipeline import BuildResult, failure_line, run_build
+from .pipeline import failure_line, run_build
 from .render import Page, render_site, verification_json
 from .settings import Settings
 
@@ -59,7 +59,6 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
 
     def __init__(self):
         self.serving = False
-        self.build: BuildResult | None = None
         self.pages: dict[str, Page] = {}
         self.error: DataError | None = None
 
@@ -100,7 +99,7 @@ class GeneratorPlugin(BasePlugin[GeneratorConfig]):
             md = f"# The data has problems\n\n!!! failure \"{len(self.error.problems)} problem(s); fix them and save\"\n\n{body}\n"
             files.append(File.generated(config, "index.md", content=md))
             return files
-        self.build = build = run_build(self.settings, self.project)
+        build = run_build(self.settings, self.project)
         for outcome in build.failures:
             log.warning(failure_line(outcome, self.settings.root))
         log.info(f"generator: {build.summary()}")
