@@ -7,9 +7,11 @@ import os
 import tempfile
 from pathlib import Path
 
+from .record import RunRecord
+
 # Not under "mkdocs.": a damaged cache is the machine's problem, not the author's, so it must not fail a --strict build.
 log = logging.getLogger("generator.cache")
-FORMAT = 1
+FORMAT = 2
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -36,9 +38,11 @@ class Store:
         self.warnings: list[str] = []
 
     def _file(self, key: str) -> Path:
+        if len(key) != 64 or not all(c in "0123456789abcdef" for c in key):
+            raise ValueError(f"not a cache key: {key[:80]!r}")
         return self.path / "runs" / key[:2] / f"{key}.json"
 
-    def get(self, key: str) -> dict | None:
+    def get(self, key: str) -> RunRecord | None:
         path = self._file(key)
         try:
             data = json.loads(path.read_text("utf-8"))
@@ -46,10 +50,12 @@ class Store:
             return None
         except (OSError, ValueError, UnicodeDecodeError) as exc:
             return self._damaged(path, f"unreadable ({exc.__class__.__name__})")
-        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key \
-                or not isinstance(data.get("record"), dict):
+        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
             return self._damaged(path, "not a record of this format")
-        return data["record"]
+        record = RunRecord.parse(data.get("record"))
+        if record is None or record.key != key:
+            return self._damaged(path, "not a record of the expected shape")
+        return record
 
     def _damaged(self, path: Path, why: str) -> None:
         msg = f"cache entry {path} is {why}; ignoring it and running again"
@@ -57,10 +63,10 @@ class Store:
         log.warning(msg)
         return None
 
-    def put(self, key: str, record: dict) -> bool:
-        """Write one record atomically. A failed write is a warning, not fatal."""
+    def put(self, key: str, record: RunRecord) -> bool:
+        """Write one record atomically. A failed write (disk full, say) is a warning, never a cached failure."""
         path = self._file(key)
-        data = json.dumps({"format": FORMAT, "key": key, "record": record}, sort_keys=True, indent=1)
+        data = json.dumps({"format": FORMAT, "key": key, "record": record.model_dump(mode="json")}, sort_keys=True, indent=1)
         try:
             atomic_write(path, data.encode("utf-8"))
             return True
@@ -71,7 +77,19 @@ class Store:
             return False
 
     def keys(self) -> list[str]:
-        return sorted(p.stem for p in (self.path / "runs").glob("*/*.json") if not p.name.startswith("."))
+        return sorted(p.stem for p in (self.path / "runs").glob("*/*.json")
+                      if not p.name.startswith(".") and len(p.stem) == 64 and not p.is_symlink())
+
+    def clean_partials(self) -> int:
+        """Remove the temporary files of writes that a killed build left behind."""
+        removed = 0
+        for p in (self.path / "runs").glob("*/.tmp-*.partial"):
+            try:
+                p.unlink()
+                removed += 1
+            except OSError:
+                pass
+        return removed
 
     def merge_from(self, other: Path) -> tuple[int, int]:
         """Copy every valid record of another store (e.g. one made on a GPU machine). Returns (merged, skipped)."""

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Callable
 
 from .cache import atomic_write
-from .verify import PASSED, Outcome
+from .record import Checked
+from .runners import RUNNERS
 
-COLOURS = {"pytorch": "#ee4c2c", "tensorflow": "#ff8f00", "keras/tensorflow": "#d00000", "keras/torch": "#8e24aa",
-           "keras/jax": "#1e88e5"}
+COLOURS = {key: runner.colour for key, runner in RUNNERS.items()}
 
 
 def _svg(fig) -> bytes:
@@ -25,7 +25,9 @@ def _svg(fig) -> bytes:
 def _pyplot():
     import matplotlib
     matplotlib.use("Agg")
-    matplotlib.rcParams.update({"svg.hashsalt": "generator", "svg.fonttype": "path", "font.size": 9})
+    # text.parse_math off: a `$` in a title or metric name from a snippet is text, never mathtext
+    matplotlib.rcParams.update({"svg.hashsalt": "generator", "svg.fonttype": "path", "font.size": 9,
+                                "text.parse_math": False})
     import matplotlib.pyplot as plt
     return plt
 
@@ -48,12 +50,11 @@ def cached(store: Path | None, kind: str, data, draw: Callable[[object], bytes])
     return svg
 
 
-def run_times_data(outcomes: list[Outcome], titles: dict[str, str]) -> dict | None:
+def run_times_data(outcomes: list[Checked], titles: dict[str, str]) -> dict | None:
     rows: dict[str, dict[str, float]] = {}
     for o in outcomes:
-        wall = (o.record.get("outcome") or {}).get("wall_s")
-        if o.status == PASSED and o.run.device == "cpu" and wall is not None:
-            rows.setdefault(titles.get(o.run.task, o.run.task), {})[o.run.runner.key] = round(wall, 4)
+        if o.passed and o.run.device == "cpu" and o.wall_s is not None:
+            rows.setdefault(titles.get(o.run.task, o.run.task), {})[o.run.runner.key] = round(o.wall_s, 4)
     return rows or None
 
 
@@ -78,16 +79,17 @@ def run_times(rows: dict[str, dict[str, float]]) -> bytes:
 def benchmark(data: dict) -> bytes:
     """One benchmark task: each numeric metric, side by side for every runner."""
     task_title, rows = data["title"], data["rows"]
-    metrics = sorted({k for _, m in rows for k, v in m.items() if isinstance(v, (int, float))})
+    metrics = sorted({k for _, m in rows for k, v in m.items() if _finite(v)})[:8]
     plt = _pyplot()
     fig, axes = plt.subplots(1, len(metrics), figsize=(3.2 * len(metrics), 2.6), squeeze=False)
     for ax, metric in zip(axes[0], metrics):
-        names = [r for r, m in rows if metric in m]
-        ax.bar(range(len(names)), [m[metric] for r, m in rows if metric in m], color=[COLOURS.get(n, "#777") for n in names])
+        names = [r for r, m in rows if _finite(m.get(metric))]
+        ax.bar(range(len(names)), [float(m[metric]) for r, m in rows if _finite(m.get(metric))],
+               color=[COLOURS.get(n, "#777") for n in names])
         ax.set_xticks(range(len(names)), names, rotation=35, ha="right", fontsize=7)
-        ax.set_title(metric)
+        ax.set_title(metric[:40])
         ax.grid(axis="y", alpha=0.3)
-    fig.suptitle(task_title)
+    fig.suptitle(task_title[:120])
     return _svg(fig)
 
 
@@ -106,3 +108,12 @@ def build_times(data: dict) -> bytes:
     ax.set_xlabel("seconds (log scale)")
     ax.grid(axis="x", alpha=0.3)
     return _svg(fig)
+
+
+def _finite(value) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return abs(float(value)) < 1e300
+    except OverflowError:
+        return False

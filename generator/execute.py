@@ -1,16 +1,19 @@
 """Stage 3, execute: cache misses run in warm workers, in parallel, each in a fresh forked process.
 
-One thread, one event loop: workers report on pipes watched by a selector. A worker serves one run at a time and
-lives while its environment has runs left; a worker that dies (a snippet may kill it) is replaced, and only the run it
-was serving is affected.
+One thread, one event loop: workers report on Unix sockets watched by a selector. A worker serves one run at a time
+and lives while its environment has runs left. A worker that dies (a snippet may kill it) or stops answering (a
+snippet may stop it) is killed and replaced; only the run it was serving is affected. Every event is checked against
+the run it claims before it becomes a record.
 """
 from __future__ import annotations
 
 import json
 import os
+import pwd
 import selectors
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -21,11 +24,17 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from .plan import Run, cpu_name, env_versions, gpu_name, python_version
+from .machine import cpu_name, env_versions, gpu_name, python_version
+from .plan import Run
+from .record import Exit, ExitKind, RunRecord, ScriptOutcome
 from .runners import WORKER_ENVS
 from .settings import Settings
 
 KILL_GRACE_S = 2.0
+ANSWER_GRACE_S = 15.0   # a worker must report a run this long after the run's own timeout, or it is replaced
+START_LIMIT_S = 300.0   # a worker must be ready (frameworks imported) within this
+TMP_PREFIX = "generator-runs-"
+MAX_EVENT_BYTES = 8 * 2**20
 
 
 @dataclass
@@ -33,7 +42,9 @@ class Worker:
     env: str
     device: str
     proc: subprocess.Popen
-    channel: object
+    channel: socket.socket
+    log: Path
+    started: float
     buffer: bytes = b""
     ready: bool = False
     run: Run | None = None
@@ -55,18 +66,44 @@ class Stats:
         return sum(len(v) for v in self.imports.values())
 
 
-def _base_record(run: Run) -> dict:
-    return {
-        "id": run.id, "task": run.task, "runner": run.runner.key, "framework": run.runner.framework,
-        "backend": run.runner.backend, "device": run.device, "key": run.key, "script": run.script.name,
-        "python": python_version(), "versions": env_versions(run.runner.env),
-        "device_name": (gpu_name() or "GPU") if run.device == "gpu" else cpu_name(),
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
-    }
+class WorkerStartError(RuntimeError):
+    """A worker could not start (its frameworks failed to import); the message carries its log's last lines."""
+
+
+def _unprivileged() -> tuple[int, int] | None:
+    """The uid and gid snippets run as when the build runs as root (nobody), or None."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        entry = pwd.getpwnam("nobody")
+    except KeyError:
+        return None
+    return entry.pw_uid, entry.pw_gid
+
+
+def clean_stale_tmp(older_than_s: float = 60.0) -> int:
+    """Remove the temporary folders of builds that died (SIGKILL leaves them); a folder is stale when the build
+    that made it is gone. Returns how many were removed."""
+    removed = 0
+    base = Path(tempfile.gettempdir())
+    for path in base.glob(f"{TMP_PREFIX}*"):
+        try:
+            pid = int((path / "owner").read_text())
+            os.kill(pid, 0)
+            continue  # its build still runs
+        except (OSError, ValueError):
+            pass
+        try:
+            if time.time() - path.stat().st_mtime > older_than_s or not (path / "owner").exists():
+                shutil.rmtree(path, ignore_errors=True)
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 class Executor:
-    def __init__(self, settings: Settings, on_record: Callable[[Run, dict], None],
+    def __init__(self, settings: Settings, on_record: Callable[[Run, RunRecord], None],
                  progress: Callable[[str, Run | None], None] | None = None):
         self.settings = settings
         self.on_record = on_record
@@ -74,29 +111,35 @@ class Executor:
         self.stats = Stats()
         self.selector = selectors.DefaultSelector()
         self.workers: list[Worker] = []
-        self.tmp = Path(tempfile.mkdtemp(prefix="generator-runs-"))
+        clean_stale_tmp()
+        self.tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX))
+        (self.tmp / "owner").write_text(str(os.getpid()))
+        os.chmod(self.tmp, 0o755)
         self.counter = 0
+        self.user = _unprivileged() if settings.isolate_user else None
 
     # -- workers
     def _start_worker(self, env: str, device: str) -> Worker:
         spec = WORKER_ENVS[env]
-        read_fd, write_fd = os.pipe()
+        ours, theirs = socket.socketpair()
         env_vars = dict(os.environ)
         env_vars.update(spec.variables)
         env_vars.update(self._device_env(device))
         threads = str(max(1, (os.cpu_count() or 1) // self.settings.workers))
         env_vars.setdefault("OMP_NUM_THREADS", threads)
+        env_vars["PYTHONHASHSEED"] = "0"  # read at interpreter start; every forked run inherits the worker's seed
         env_vars["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).parent.parent), env_vars.get("PYTHONPATH")]))
-        log = open(self.tmp / f"worker-{env}-{device}-{self.stats.workers_started}.log", "wb")
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "generator.worker", env, str(write_fd), ",".join(spec.preload if self.settings.preload else ())],
-            stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT, pass_fds=(write_fd,), env=env_vars,
-            cwd=self.tmp, start_new_session=True)
-        log.close()
-        os.close(write_fd)
-        channel = os.fdopen(read_fd, "rb", buffering=0)
-        worker = Worker(env, device, proc, channel)
-        self.selector.register(channel, selectors.EVENT_READ, worker)
+        log_path = self.tmp / f"worker-{env}-{device}-{self.stats.workers_started}.log"
+        with open(log_path, "wb") as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-P", "-m", "generator.worker", env, str(theirs.fileno()),
+                 ",".join(spec.preload if self.settings.preload else ())],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, pass_fds=(theirs.fileno(),),
+                env=env_vars, cwd=self.tmp, start_new_session=True)
+        theirs.close()
+        ours.setblocking(False)
+        worker = Worker(env, device, proc, ours, log_path, time.monotonic())
+        self.selector.register(ours, selectors.EVENT_READ, worker)
         self.workers.append(worker)
         self.stats.workers_started += 1
         return worker
@@ -114,109 +157,168 @@ class Executor:
             self.selector.unregister(worker.channel)
         except (KeyError, ValueError):
             pass
-        worker.channel.close()
-        try:
-            if kill:
-                os.killpg(worker.proc.pid, signal.SIGTERM)
-            else:
-                worker.proc.stdin.close()
-        except (OSError, ProcessLookupError):
-            pass
+        worker.channel.close()  # a healthy worker reads end-of-file and exits
+        if kill:
+            self._signal_group(worker.proc.pid, signal.SIGKILL)  # SIGKILL: a stopped worker cannot ignore it
         try:
             worker.proc.wait(KILL_GRACE_S)
         except subprocess.TimeoutExpired:
-            try:
-                os.killpg(worker.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            self._signal_group(worker.proc.pid, signal.SIGKILL)
             worker.proc.wait()
         if worker.child_pid:  # the snippet's own group, in case it outlived its worker
-            try:
-                os.killpg(worker.child_pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+            self._signal_group(worker.child_pid, signal.SIGKILL)
+
+    @staticmethod
+    def _signal_group(pgid: int, sig: int) -> None:
+        try:
+            os.killpg(pgid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
 
     def _send(self, worker: Worker, run: Run) -> None:
         self.counter += 1
         rundir = self.tmp / f"run-{self.counter}"
         for sub in ("work", "home", "tmp"):
             (rundir / sub).mkdir(parents=True)
-        env = {"HOME": str(rundir / "home"), "TMPDIR": str(rundir / "tmp"), "MPLBACKEND": "Agg",
-               "PYTHONHASHSEED": "0"}
-        req = {"id": run.id, "script": str(run.script.resolve()), "rundir": str(rundir), "timeout": run.timeout,
+        if self.user:
+            for path in (rundir, rundir / "work", rundir / "home", rundir / "tmp"):
+                os.chown(path, *self.user)
+        env = {"HOME": str(rundir / "home"), "TMPDIR": str(rundir / "tmp"), "MPLBACKEND": "Agg"}
+        req = {"id": run.id, "script": str(run.script.absolute()), "rundir": str(rundir), "timeout": run.timeout,
                "memory_limit_mb": self.settings.memory_limit_mb, "output_limit_kb": self.settings.output_limit_kb,
-               "env": env}
+               "env": env, "uid": self.user[0] if self.user else None, "gid": self.user[1] if self.user else None}
         worker.run, worker.run_started, worker.child_pid, worker.rundir = run, time.monotonic(), None, rundir
-        worker.proc.stdin.write((json.dumps(req) + "\n").encode())
-        worker.proc.stdin.flush()
+        try:
+            worker.channel.setblocking(True)
+            worker.channel.sendall((json.dumps(req) + "\n").encode())
+        except OSError:
+            pass  # the worker died; its end-of-file arrives next and finishes the run
+        finally:
+            worker.channel.setblocking(False)
         self.progress("start", run)
 
     # -- records
-    def _finish(self, worker: Worker, event: dict | None, died: str | None = None) -> None:
+    def _base(self, run: Run) -> dict:
+        return {
+            "id": run.id, "task": run.task, "runner": run.runner.key, "device": run.device, "key": run.key,
+            "script": run.script.name, "python": python_version(), "versions": env_versions(run.runner.env),
+            "device_name": (gpu_name() or "GPU") if run.device == "gpu" else cpu_name(),
+            "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
+        }
+
+    def _finish(self, worker: Worker, event: dict | None, exit_: Exit | None = None) -> None:
         run = worker.run
         worker.run = None
-        rec = _base_record(run)
-        if event is None:
-            rec.update(exit={"kind": "worker-died", "message": died}, outcome=None, stdout="", stderr="",
-                       total_s=time.monotonic() - worker.run_started, peak_rss_mb=None)
-        else:
-            for k in ("exit", "outcome", "stdout", "stderr", "stdout_bytes", "stderr_bytes", "total_s", "peak_rss_mb"):
-                rec[k] = event.get(k)
-        rec["import_s"] = worker.import_s
-        self._relative_paths(rec)
-        shutil.rmtree(worker.rundir, ignore_errors=True)
-        self.on_record(run, rec)
+        data = self._base(run)
+        data["import_s"] = worker.import_s
+        record = None
+        if event is not None:
+            fields = {k: event.get(k) for k in ("exit", "outcome", "stdout", "stderr", "stdout_bytes", "stderr_bytes",
+                                                 "total_s", "peak_rss_mb") if event.get(k) is not None}
+            record = RunRecord.parse(self._relative_paths({**data, **fields}))
+            if record is None:
+                exit_ = Exit(kind=ExitKind.WORKER_DIED, message="crashed: the worker reported a malformed record")
+        if record is None:
+            record = RunRecord.model_validate({**data, "exit": exit_ or Exit(kind=ExitKind.WORKER_DIED, message="crashed"),
+                                               "total_s": time.monotonic() - worker.run_started})
+        if worker.rundir:
+            shutil.rmtree(worker.rundir, ignore_errors=True)
+        self.on_record(run, record)
         self.progress("done", run)
 
-    def _relative_paths(self, rec: dict) -> None:
+    def _relative_paths(self, data: dict) -> dict:
         """Tracebacks name snippets by their path in the project, not on this machine."""
-        prefix = str(self.settings.root.resolve()) + os.sep
-        error = (rec.get("outcome") or {}).get("error")
-        if error:
-            error["traceback"] = error["traceback"].replace(prefix, "")
-            error["message"] = error["message"].replace(prefix, "")
+        prefix = str(self.settings.root.absolute()) + os.sep
+        real = str(self.settings.root.resolve()) + os.sep
+
+        def rel(text):
+            return text.replace(prefix, "").replace(real, "") if isinstance(text, str) else text
+        error = (data.get("outcome") or {}).get("error") if isinstance(data.get("outcome"), dict) else None
+        if isinstance(error, dict):
+            error["traceback"], error["message"] = rel(error.get("traceback")), rel(error.get("message"))
         for k in ("stdout", "stderr"):
-            if rec.get(k):
-                rec[k] = rec[k].replace(prefix, "")
+            data[k] = rel(data.get(k))
+        return data
 
     def _handle(self, worker: Worker) -> None:
         try:
-            chunk = worker.channel.read(65536)
+            chunk = worker.channel.recv(65536)
+        except BlockingIOError:
+            return
         except OSError:
             chunk = b""
         if not chunk:
             self._worker_died(worker)
             return
         worker.buffer += chunk
-        while b"\n" in worker.buffer:
+        if len(worker.buffer) > MAX_EVENT_BYTES:
+            self._violation(worker, "an event larger than the limit")
+            return
+        while b"\n" in worker.buffer and worker in self.workers:
             line, worker.buffer = worker.buffer.split(b"\n", 1)
-            event = json.loads(line)
-            if event["event"] == "ready":
-                worker.ready = True
-                worker.import_s = event["import_s"]
-                if event["versions"]:  # framework-free workers (preload off) import nothing
-                    self.stats.imports.setdefault(f"{worker.env}/{worker.device}", []).append(event["import_s"])
-            elif event["event"] == "started":
-                worker.child_pid = event["pid"]
-            elif event["event"] == "done":
-                self._finish(worker, event)
-
-    def _worker_died(self, worker: Worker) -> None:
-        code = worker.proc.poll()
-        if code is None:
             try:
-                code = worker.proc.wait(KILL_GRACE_S)
-            except subprocess.TimeoutExpired:
-                code = None
-        how = f"killed by {signal.Signals(-code).name}" if code and code < 0 else f"exit code {code}"
+                event = json.loads(line)
+                kind = event["event"]
+            except (ValueError, TypeError, KeyError):
+                self._violation(worker, "a malformed event")
+                return
+            if kind == "ready" and not worker.ready and worker.run is None:
+                worker.ready = True
+                worker.import_s = event.get("import_s") if isinstance(event.get("import_s"), (int, float)) else None
+                if event.get("versions"):  # framework-free workers (preload off) import nothing
+                    self.stats.imports.setdefault(f"{worker.env}/{worker.device}", []).append(worker.import_s or 0.0)
+            elif kind == "started" and worker.run and event.get("id") == worker.run.id and worker.child_pid is None \
+                    and isinstance(event.get("pid"), int):
+                worker.child_pid = event["pid"]
+            elif kind == "done" and worker.run and event.get("id") == worker.run.id and worker.child_pid \
+                    and not _alive(worker.child_pid):
+                self._finish(worker, event)
+            else:
+                self._violation(worker, f"an unexpected {str(kind)[:20]!r} event")
+                return
+
+    def _violation(self, worker: Worker, what: str) -> None:
+        """The channel carried something the worker never sends: the snippet reached it. Kill, replace, report."""
+        run = worker.run
+        self.stats.worker_deaths += 1
+        self._stop_worker(worker, kill=True)
+        if run is not None:
+            worker.run = run
+            self._finish(worker, None, Exit(kind=ExitKind.WORKER_DIED,
+                                            message=f"crashed: the worker's channel carried {what}; "
+                                                    "the worker was replaced and this run is not trusted"))
+
+    def _worker_died(self, worker: Worker, how: str | None = None) -> None:
+        if how is None:
+            code = worker.proc.poll()
+            if code is None:
+                try:
+                    code = worker.proc.wait(KILL_GRACE_S)
+                except subprocess.TimeoutExpired:
+                    code = None
+            how = f"killed by {signal.Signals(-code).name}" if code and code < 0 else f"exit code {code}"
         self.stats.worker_deaths += 1
         run = worker.run
         self._stop_worker(worker, kill=True)
         if run is not None:
-            self._finish(worker, None, died=f"crashed: the worker running this snippet died ({how}); "
-                                            "a snippet that kills its parent process does this")
+            self._finish(worker, None, Exit(kind=ExitKind.WORKER_DIED,
+                                            message=f"crashed: the worker running this snippet died ({how}); "
+                                                    "a snippet that kills or stops its parent process does this"))
         elif not worker.ready:
-            raise RuntimeError(f"the {worker.env} worker failed to start ({how}); see {self.tmp}")
+            raise WorkerStartError(f"the {worker.env} worker failed to start ({how}); its last output:\n"
+                                   + _tail(worker.log))
+
+    def _check_deadlines(self) -> None:
+        """The executor's own clock: a worker that does not answer in time is killed and replaced."""
+        now = time.monotonic()
+        for worker in list(self.workers):
+            if worker.run is not None and now - worker.run_started > worker.run.timeout + ANSWER_GRACE_S:
+                self._worker_died(worker, f"it stopped answering; no report {worker.run.timeout + ANSWER_GRACE_S:g} s "
+                                          "after the run started")
+            elif not worker.ready and now - worker.started > START_LIMIT_S:
+                self._stop_worker(worker, kill=True)
+                raise WorkerStartError(f"the {worker.env} worker was not ready after {START_LIMIT_S:g} s; its last "
+                                       "output:\n" + _tail(worker.log))
 
     # -- the loop
     def run_all(self, runs: list[Run]) -> Stats:
@@ -228,7 +330,9 @@ class Executor:
             while any(queues.values()) or any(w.run for w in self.workers):
                 self._schedule(queues)
                 for key, _ in self.selector.select(timeout=0.5):
-                    self._handle(key.data)
+                    if key.data in self.workers:
+                        self._handle(key.data)
+                self._check_deadlines()
         finally:
             self.close()
         self.stats.wall_s = time.monotonic() - t0
@@ -258,3 +362,22 @@ class Executor:
             self._stop_worker(worker, kill=True)
         self.selector.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process still exists (the worker reaps its run before it reports it done)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _tail(path: Path, lines: int = 15) -> str:
+    try:
+        text = path.read_text("utf-8", "replace")
+    except OSError:
+        return "(no log)"
+    return "\n".join(text.rstrip().splitlines()[-lines:]) or "(empty log)"

@@ -14,6 +14,8 @@ from pydantic import BaseModel, ValidationError
 
 from . import models as m
 from .errors import DataError, Problem
+from .files import UnsafeFile, is_regular_dir, python_source, read_bytes
+from .runners import FRAMEWORKS
 
 CONTENT_FILES: dict[str, type[BaseModel]] = {
     "frameworks.yml": m.FrameworksFile,
@@ -23,17 +25,58 @@ CONTENT_FILES: dict[str, type[BaseModel]] = {
     "choosing.yml": m.ChoosingFile,
     "groups.yml": m.GroupsFile,
 }
-SCRIPTS = {fw: f"{fw}.py" for fw in m.FRAMEWORKS}
+SCRIPTS = {fw: f"{fw}.py" for fw in FRAMEWORKS}
+MAX_TEXT = 20_000  # characters in one content string; keeps every check linear and every page bounded
 
 
 @dataclass(frozen=True)
 class TaskSpec:
-    """One task: its settings and the paths of its scripts."""
+    """One task: its settings, the paths of its scripts and their bytes (read once, without following links)."""
 
     id: str
     dir: Path
     task: m.Task
     scripts: dict[str, Path]
+    code: dict[str, bytes] = field(default_factory=dict)
+
+    def source(self, framework: str) -> str:
+        return python_source(self.code[framework])
+
+
+@dataclass
+class Links:
+    """Every link between tasks, criteria and claims, both ways (a task page lists what names it, and what it names)."""
+
+    criterion_tasks: dict[str, list[str]] = field(default_factory=dict)
+    task_criteria: dict[str, list[str]] = field(default_factory=dict)
+    task_claims: dict[str, list[str]] = field(default_factory=dict)
+    claim_tasks: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, criteria: m.CriteriaFile, claims: m.ClaimsFile, tasks: dict[str, "TaskSpec"]) -> "Links":
+        def add(index: dict[str, list[str]], a: str, b: str) -> None:
+            if b not in index.setdefault(a, []):
+                index[a].append(b)
+        links = cls({c.id: [] for c in criteria.criteria}, {t: [] for t in tasks}, {t: [] for t in tasks},
+                    {c.id: [] for c in claims.claims})
+        for c in criteria.criteria:
+            for tid in c.tasks:
+                add(links.criterion_tasks, c.id, tid)
+        for c in claims.claims:
+            for tid in c.tasks:
+                add(links.claim_tasks, c.id, tid)
+        for tid, spec in sorted(tasks.items()):
+            for cid in spec.task.criteria:
+                add(links.criterion_tasks, cid, tid)
+            for cid in spec.task.claims:
+                add(links.claim_tasks, cid, tid)
+        for cid, tids in links.criterion_tasks.items():
+            for tid in tids:
+                add(links.task_criteria, tid, cid)
+        for cid, tids in links.claim_tasks.items():
+            for tid in tids:
+                add(links.task_claims, tid, cid)
+        return links
 
 
 @dataclass
@@ -46,9 +89,7 @@ class Project:
     choosing: m.ChoosingFile
     groups: m.GroupsFile
     tasks: dict[str, TaskSpec] = field(default_factory=dict)
-
-    def framework(self, fid: str) -> m.Framework:
-        return next(f for f in self.frameworks.frameworks if f.id == fid)
+    links: Links = field(default_factory=Links)
 
 
 # ---------------------------------------------------------------------------- YAML with line numbers
@@ -94,9 +135,11 @@ def read_yaml(path: Path, root: Path) -> tuple[object, yaml.Node | None, list[Pr
     """Parse one YAML file. Returns (data, node tree, problems); data is None when unreadable."""
     rel = _rel(path, root)
     try:
-        raw = path.read_bytes()
+        raw = read_bytes(path, root)
+    except UnsafeFile as exc:
+        return None, None, [Problem(rel, None, "", f"refused: {exc}")]
     except OSError as exc:
-        return None, None, [Problem(rel, None, "", f"cannot read file: {exc.strerror}")]
+        return None, None, [Problem(rel, None, "", f"cannot read file: {exc.strerror or exc}")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -108,15 +151,55 @@ def read_yaml(path: Path, root: Path) -> tuple[object, yaml.Node | None, list[Pr
         loader = _Loader(text)
         try:
             node = loader.get_single_node()  # parsed once: the node tree keeps every line number
+            depth = _depth(node)
+            if depth > 40:
+                return None, None, [Problem(rel, None, "", f"YAML nested {depth} levels deep; at most 40 are allowed")]
+            bad_key = _non_scalar_key(node)
+            if bad_key is not None:
+                return None, None, [Problem(rel, bad_key.start_mark.line + 1, "",
+                                            "a key must be a plain value, not a list or a map")]
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = f"{mark.line + 1}:{mark.column + 1}" if mark else None
-        where = f"{rel}:{line}" if line else rel
-        return None, None, [Problem(where, None, "", f"YAML syntax error: {exc.problem or exc.context}")]
+        return None, None, [Problem(rel, mark.line + 1 if mark else None, "",
+                                    f"YAML syntax error{f' at column {mark.column + 1}' if mark else ''}: "
+                                    f"{exc.problem or exc.context}")]
+    except yaml.YAMLError as exc:
+        return None, None, [Problem(rel, None, "", f"YAML error: {exc}")]
+    except RecursionError:
+        return None, None, [Problem(rel, None, "", "YAML nested too deeply")]
+    except (TypeError, ValueError) as exc:  # e.g. a list or a map used as a key
+        return None, None, [Problem(rel, None, "", f"YAML structure not allowed here: {exc}")]
     return data, node, []
+
+
+def _depth(node: yaml.Node | None) -> int:
+    """Nesting depth of a node tree, iteratively (a hostile file must not exhaust the stack)."""
+    deepest, stack = 0, [(node, 1)] if node is not None else []
+    while stack:
+        n, d = stack.pop()
+        deepest = max(deepest, d)
+        if isinstance(n, yaml.MappingNode):
+            stack += [(v, d + 1) for _, v in n.value]
+        elif isinstance(n, yaml.SequenceNode):
+            stack += [(v, d + 1) for v in n.value]
+    return deepest
+
+
+def _non_scalar_key(node: yaml.Node | None) -> yaml.Node | None:
+    stack = [node] if node is not None else []
+    while stack:
+        n = stack.pop()
+        if isinstance(n, yaml.MappingNode):
+            for k, v in n.value:
+                if not isinstance(k, yaml.ScalarNode):
+                    return k
+                stack.append(v)
+        elif isinstance(n, yaml.SequenceNode):
+            stack += n.value
+    return None
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -193,31 +276,89 @@ def validate(data, model: type[BaseModel], node, rel: str):
     return (None if problems else obj), problems
 
 
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.S)
-_FENCE = re.compile(r"^(```+|~~~+).*?^\1", re.S | re.M)
 _HTML = re.compile(r"</?[a-zA-Z!?]")
-_BAD_LINK = re.compile(r"\]\(\s*<?\s*(?!https?://|#|\.{0,2}/|[\w./-]+(?:\.md|/)(?:#[\w-]*)?\s*\))[^)]*\)")
-_BAD_SCHEME = re.compile(r"(?im)(?:\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?)\s*(?:javascript|vbscript|data)\s*:")
+_LINK_TARGET = re.compile(r"\]\(([^()\s]*)")  # the start of every inline link target: linear, no backtracking
+_REF_DEF = re.compile(r"(?m)^\s{0,3}\[[^\]\n]{1,200}\]:\s*(\S*)")
+_SAFE_TARGET = re.compile(r"^(?:https?://[^\s<>\"'`{}|\\^]+|#[\w-]+|(?:\.\./)*[\w-]+(?:/[\w-]+)*(?:\.md|/)(?:#[\w-]+)?)$")
+_BACKTICKS = re.compile(r"`+")
+
+
+def strip_code(text: str) -> str:
+    """Text with fenced blocks and code spans removed, in linear time (CommonMark's rules, simplified: a run of N
+    backticks opens a span that the next run of exactly N closes; a fence line opens a block that the next fence
+    line of the same kind closes)."""
+    lines, kept, fence = text.split("\n"), [], None
+    for line in lines:
+        stripped = line.lstrip()
+        if fence is None and (stripped.startswith("```") or stripped.startswith("~~~")):
+            fence = stripped[:3]
+            continue
+        if fence is not None:
+            if stripped.startswith(fence):
+                fence = None
+            continue
+        kept.append(line)
+    prose = "\n".join(kept)
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(prose)]
+    by_length: dict[int, list[int]] = {}
+    for i, (a, b) in enumerate(runs):
+        by_length.setdefault(b - a, []).append(i)
+    cursor = {n: 0 for n in by_length}
+    out, pos, i = [], 0, 0
+    while i < len(runs):
+        n = runs[i][1] - runs[i][0]
+        same, c = by_length[n], cursor[n]
+        while c < len(same) and same[c] <= i:
+            c += 1
+        cursor[n] = c
+        if c < len(same):  # closed by the next run of the same length
+            j = same[c]
+            out.append(prose[pos:runs[i][0]])
+            pos, i = runs[j][1], j + 1
+        else:
+            i += 1
+    out.append(prose[pos:])
+    return "".join(out)
+
+
+def text_problem(text: str) -> str | None:
+    """Why a content string cannot be published as Markdown, or None. Every check is linear in the text."""
+    if len(text) > MAX_TEXT:
+        return f"text is {len(text):,} characters long; at most {MAX_TEXT:,} are allowed"
+    prose = strip_code(text)
+    if _HTML.search(prose):
+        return "raw HTML is not allowed in content; write Markdown (put code in backticks)"
+    if "{" in prose or "}" in prose:
+        return "braces are not allowed outside code (they are attribute-list syntax); put code in backticks"
+    if "![" in prose:
+        return "images are not allowed in content (they would load from a third-party host)"
+    if re.search(r"(?m)^\s*\*\[", prose):
+        return "abbreviation definitions are not allowed in content"
+    for m in (*_LINK_TARGET.finditer(prose), *_REF_DEF.finditer(prose)):
+        target = m.group(1).strip("<>")
+        if re.match(r"(?i)\s*(javascript|vbscript|data)\s*:", target):
+            return "javascript:, vbscript: and data: URLs are not allowed"
+        if not _SAFE_TARGET.match(target):
+            return "links must be http:// or https:// URLs or relative links to pages of this site " \
+                   "(percent-encode parentheses as %28 %29)"
+    return None
 
 
 def unsafe_text(data, loc: tuple = ()) -> list[tuple[tuple, str]]:
-    """Raw HTML and non-web links in content text: refused, since every page is published as is."""
+    """Content text that could create markup, attributes or requests on the page: refused at load."""
     out: list[tuple[tuple, str]] = []
-    if isinstance(data, dict):
-        for k, v in data.items():
-            out += unsafe_text(v, loc + (k,))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            out += unsafe_text(v, loc + (i,))
-    elif isinstance(data, str):
-        prose = _CODE_SPAN.sub("", _FENCE.sub("", data))
-        if _HTML.search(prose):
-            out.append((loc, "raw HTML is not allowed in content; write Markdown (put code in backticks)"))
-        elif _BAD_SCHEME.search(prose):
-            out.append((loc, "javascript:, vbscript: and data: URLs are not allowed"))
-        elif _BAD_LINK.search(prose):
-            out.append((loc, "links must be http:// or https:// URLs or relative links to pages of this site"))
-    return out
+    stack = [(data, loc)]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, dict):
+            stack += [(v, where + (k,)) for k, v in value.items()]
+        elif isinstance(value, list):
+            stack += [(v, where + (i,)) for i, v in enumerate(value)]
+        elif isinstance(value, str):
+            why = text_problem(value)
+            if why:
+                out.append((where, why))
+    return sorted(out, key=lambda item: str(item[0]))
 
 
 # ---------------------------------------------------------------------------- the project
@@ -228,7 +369,7 @@ def load_project(root: Path, content_dir: str = "content", snippets_dir: str = "
     loaded: dict[str, BaseModel] = {}
     for name, model in CONTENT_FILES.items():
         path = root / content_dir / name
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             problems.append(Problem(_rel(path, root), None, "", "file is missing"))
             continue
         data, node, errs = read_yaml(path, root)
@@ -243,7 +384,9 @@ def load_project(root: Path, content_dir: str = "content", snippets_dir: str = "
     problems += check_references(root, loaded, tasks, content_dir)
     if problems:
         raise DataError(problems)
-    return Project(root, *(loaded[n] for n in CONTENT_FILES), tasks=tasks)
+    project = Project(root, *(loaded[n] for n in CONTENT_FILES), tasks=tasks)
+    project.links = Links.build(project.criteria, project.claims, tasks)
+    return project
 
 
 def load_tasks(root: Path, snippets: Path) -> tuple[dict[str, TaskSpec], list[Problem]]:
@@ -251,26 +394,47 @@ def load_tasks(root: Path, snippets: Path) -> tuple[dict[str, TaskSpec], list[Pr
     problems: list[Problem] = []
     if not snippets.is_dir():
         return tasks, [Problem(_rel(snippets, root), None, "", "snippets folder is missing")]
-    for folder in sorted(p for p in snippets.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+    if snippets.is_symlink():
+        return tasks, [Problem(_rel(snippets, root), None, "", "refused: the snippets folder is a symbolic link")]
+    for folder in sorted(p for p in snippets.iterdir() if not p.name.startswith((".", "_"))):
         rel = _rel(folder, root)
-        if not folder.name.replace("-", "").isalnum() or folder.name != folder.name.lower():
-            problems.append(Problem(rel, None, "", "task folder names use lowercase letters, digits and '-'"))
+        if folder.is_symlink():
+            problems.append(Problem(rel, None, "", "refused: a task folder may not be a symbolic link"))
+            continue
+        if not is_regular_dir(folder):
+            continue
+        if not re.fullmatch(m.ID_PATTERN.strip("^$"), folder.name):
+            problems.append(Problem(rel, None, "", "task folder names use lowercase letters, digits and '-' (at most 64)"))
             continue
         yml = folder / "task.yml"
-        if not yml.exists():
+        if not yml.exists() and not yml.is_symlink():
             problems.append(Problem(rel, None, "", "task.yml is missing"))
             continue
         data, node, errs = read_yaml(yml, root)
         problems += errs
-        missing = [s for s in SCRIPTS.values() if not (folder / s).is_file()]
-        for script in missing:
-            problems.append(Problem(rel, None, "", f"{script} is missing (every task has pytorch.py, tensorflow.py and keras.py)"))
+        code: dict[str, bytes] = {}
+        for fw, script in SCRIPTS.items():
+            path = folder / script
+            if not path.exists() and not path.is_symlink():
+                problems.append(Problem(_rel(path, root), None, "",
+                                        "is missing (every task has pytorch.py, tensorflow.py and keras.py)"))
+                continue
+            try:
+                code[fw] = read_bytes(path, root)
+                python_source(code[fw])
+            except UnsafeFile as exc:
+                problems.append(Problem(_rel(path, root), None, "", f"refused: {exc}"))
+            except OSError as exc:
+                problems.append(Problem(_rel(path, root), None, "", f"cannot read file: {exc.strerror or exc}"))
+            except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
+                problems.append(Problem(_rel(path, root), getattr(exc, "lineno", None), "",
+                                        f"cannot decode the script: {exc}"))
         if data is None:
             continue
         task, errs = validate(data, m.Task, node, _rel(yml, root))
         problems += errs
-        if task is not None and not missing:
-            tasks[folder.name] = TaskSpec(folder.name, folder, task, {fw: folder / s for fw, s in SCRIPTS.items()})
+        if task is not None and len(code) == len(SCRIPTS):
+            tasks[folder.name] = TaskSpec(folder.name, folder, task, {fw: folder / s for fw, s in SCRIPTS.items()}, code)
     return tasks, problems
 
 
@@ -282,7 +446,7 @@ def _compose(path: Path) -> yaml.Node:
 
 @functools.lru_cache(maxsize=256)
 def _compose_version(path: Path, mtime_ns: int, size: int) -> yaml.Node:
-    return yaml.compose(path.read_text("utf-8"), Loader=_Loader)
+    return yaml.compose(path.read_bytes().decode("utf-8"), Loader=_Loader)  # already read safely once
 
 
 def check_references(root: Path, loaded: dict[str, BaseModel], tasks: dict[str, TaskSpec], content_dir: str) -> list[Problem]:

@@ -10,13 +10,13 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-FRAMEWORKS = ("pytorch", "tensorflow", "keras")
-KERAS_BACKENDS = ("tensorflow", "torch", "jax")
-DEVICES = ("cpu", "gpu")
-ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+from .runners import FRAMEWORKS, RUN_KEYS
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+MAX_TIMEOUT_S = 3600.0  # a task may ask for at most an hour
 
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
-FrameworkId = Literal["pytorch", "tensorflow", "keras"]
+FrameworkId = Literal[FRAMEWORKS]  # type: ignore[valid-type]
 Verdict = Literal["true", "outdated", "false", "misleading"]
 
 
@@ -25,8 +25,9 @@ class Model(BaseModel):
 
 
 def _http_url(value: str) -> str:
-    if not re.match(r"^https?://[^\s<>\"']+$", value):
-        raise ValueError("must be an http:// or https:// URL")
+    if not re.match(r"^https?://[A-Za-z0-9.-]+(:\d+)?(/[^\s<>\"'`{}()\[\]|\\^]*)?$", value) or len(value) > 2000:
+        raise ValueError("must be an http:// or https:// URL without spaces, quotes, brackets, parentheses or braces "
+                         "(percent-encode them: ( as %28, ) as %29)")
     return value
 
 
@@ -204,10 +205,19 @@ class Compare(Model):
 
 class ExpectedFailure(Model):
     error: str = Field(description="Exception class name the snippet must raise, e.g. 'RuntimeError'.")
-    match: str = Field(default="", description="Regular expression the error message must match.")
+    match: Annotated[str, AfterValidator(_regex)] = Field(
+        default="", max_length=500, description="Regular expression the error message must match.")
 
 
-RunKey = Annotated[str, Field(pattern=r"^(pytorch|tensorflow|keras|keras/(tensorflow|torch|jax))$")]
+RunKey = Literal[RUN_KEYS]  # type: ignore[valid-type]
+
+
+def _regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression: {exc}") from None
+    return value
 
 
 class Task(Model):
@@ -218,7 +228,8 @@ class Task(Model):
     criteria: list[Id] = Field(default_factory=list)
     claims: list[Id] = Field(default_factory=list)
     devices: list[Literal["cpu", "gpu"]] = Field(default_factory=lambda: ["cpu", "gpu"], min_length=1)
-    timeout: float | None = Field(default=None, gt=0, description="Seconds; default from mkdocs.yml.")
+    timeout: float | None = Field(default=None, gt=0, le=MAX_TIMEOUT_S, strict=True, allow_inf_nan=False,
+                                  description="Seconds (at most 3600); default from mkdocs.yml.")
     explanation: str = Field(min_length=20, description="What differs between the three versions and why it matters (Markdown).")
     compare: Compare
     expected_output: dict[RunKey | Literal["all"], list[str]] = Field(

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 import signal
-import threading
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -13,47 +12,27 @@ from .cache import Store
 from .execute import Executor, Stats
 from .load import Project, load_project
 from .plan import Plan, Run, make_plan
+from .record import Checked, RunRecord, Status
 from .settings import Settings
-from .verify import PASSED, SKIPPED, Outcome, verify
-
-log = logging.getLogger("mkdocs.plugins.generator")
-CACHEABLE = ("exit",)  # runs that finished on their own; timeouts, crashes and stops are repeated next build
+from .verify import verify
 
 
 @dataclass
 class BuildResult:
     project: Project
     plan: Plan
-    outcomes: list[Outcome]
+    outcomes: list[Checked]
     stats: Stats
     executed: int
     seconds: float
     warnings: list[str] = field(default_factory=list)
 
-    def count(self, *statuses: str) -> int:
+    def count(self, *statuses: Status) -> int:
         return sum(o.status in statuses for o in self.outcomes)
 
     @property
-    def failures(self) -> list[Outcome]:
+    def failures(self) -> list[Checked]:
         return [o for o in self.outcomes if not o.ok]
-
-    def summary(self) -> str:
-        n = len(self.outcomes)
-        return (f"{n} runs planned, {self.executed} executed, {len(self.plan.cached)} from cache, "
-                f"{self.count(PASSED)} passed, {len(self.failures)} failed, {self.count(SKIPPED)} skipped "
-                f"in {self.seconds:.1f} s ({self.stats.framework_imports} framework imports)")
-
-
-def failure_line(o: Outcome, root) -> str:
-    """`file:line: message` for one failed run, the form editors and CI annotations understand."""
-    path = o.run.script.resolve()
-    try:
-        rel = path.relative_to(root.resolve()).as_posix()
-    except ValueError:
-        rel = path.as_posix()
-    where = f"{rel}:{o.line}" if o.line else rel
-    detail = f" [{'; '.join(o.details[:3])}]" if o.details else ""
-    return f"{where}: {o.status}: [{o.run.runner.label}, {o.run.device}] {o.message}{detail}"
 
 
 def run_build(settings: Settings, project: Project | None = None, tasks: list[str] | None = None,
@@ -62,13 +41,15 @@ def run_build(settings: Settings, project: Project | None = None, tasks: list[st
     project = project or load_project(settings.root, settings.content_dir, settings.snippets_dir)
     store = Store(settings.cache_path)
     plan = make_plan(project, settings, store, tasks, runners, devices)
-    records: dict[str, dict] = {}
+    records: dict[str, RunRecord] = {}
     misses = plan.misses if settings.execute else []
     stats = Stats()
     if misses:
-        def on_record(run: Run, record: dict) -> None:
+        store.clean_partials()
+
+        def on_record(run: Run, record: RunRecord) -> None:
             records[run.id] = record
-            if (record.get("exit") or {}).get("kind") in CACHEABLE:
+            if record.finished:  # timeouts, crashes and stops repeat next build
                 store.put(run.key, record)
 
         with _progress(settings, len(misses)) as progress, _term_as_interrupt():
@@ -124,4 +105,3 @@ class _progress:
         if self.live:
             self.live.stop()
         return False
-

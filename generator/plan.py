@@ -4,18 +4,17 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-import shutil
-import subprocess
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
 from .load import Project, TaskSpec
-from .runners import RUNNERS, WORKER_ENVS, Runner
+from .machine import env_versions, gpu_name
+from .record import RunRecord, SkipKind
+from .runners import RUNNERS, Runner
 from .settings import Settings
 
-RUNNER_VERSION = "1"  # bump when the meaning of a record changes
+RUNNER_VERSION = "2"  # bump when the meaning of a record changes
 
 
 @dataclass(frozen=True)
@@ -26,63 +25,27 @@ class Run:
     script: Path
     timeout: float
     key: str
-    skip: str | None = None  # reason this run is not made
-    declared_skip: bool = False  # skipped by task.yml (a cached record does not override it)
+    skip: str | None = None            # why this run is not made
+    skip_kind: SkipKind | None = None  # declared in task.yml, or the device is missing here
 
     @property
     def id(self) -> str:
         return f"{self.task}/{self.runner.key}/{self.device}"
 
+    @property
+    def declared_skip(self) -> bool:
+        return self.skip_kind is SkipKind.DECLARED
+
 
 @dataclass
 class Plan:
     runs: list[Run]
-    cached: dict[str, dict] = field(default_factory=dict)  # run id -> record
+    cached: dict[str, RunRecord] = field(default_factory=dict)  # run id -> record
     gpu: str | None = None
 
     @property
     def misses(self) -> list[Run]:
         return [r for r in self.runs if r.id not in self.cached and not r.skip]
-
-
-@lru_cache(maxsize=None)
-def package_version(name: str) -> str | None:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return None
-
-
-def env_versions(env: str, local: bool = True) -> dict[str, str]:
-    """Versions of an environment's packages. Without `local`, the build label is dropped (2.13.0+cpu -> 2.13.0):
-    the device kind is part of the cache key already, so a GPU machine's records match a CPU machine's keys."""
-    versions = {p: v for p in WORKER_ENVS[env].packages if (v := package_version(p))}
-    return versions if local else {p: v.split("+")[0] for p, v in versions.items()}
-
-
-@lru_cache(maxsize=1)
-def gpu_name() -> str | None:
-    """The first NVIDIA GPU's name, found without importing any framework."""
-    exe = shutil.which("nvidia-smi")
-    if not exe:
-        return None
-    try:
-        out = subprocess.run([exe, "--query-gpu=name", "--format=csv,noheader"], capture_output=True, text=True,
-                             timeout=20, check=False).stdout.strip().splitlines()
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out[0].strip() if out else None
-
-
-@lru_cache(maxsize=1)
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 @lru_cache(maxsize=1)
@@ -91,9 +54,11 @@ def _runner_source_hash() -> str:
 
 
 def cache_key(spec: TaskSpec, runner: Runner, device: str, timeout: float, settings: Settings) -> str:
+    """What determines a run's record: the script's bytes, the runner, the device kind, the task settings that change
+    how it runs or is judged, the limits, the framework versions (local build label dropped), Python, the worker."""
     parts = {
         "task": spec.id,
-        "script": hashlib.sha256(spec.scripts[runner.framework].read_bytes()).hexdigest(),
+        "script": hashlib.sha256(spec.code[runner.framework]).hexdigest(),
         "runner": runner.key,
         "device": device,
         "timeout": timeout,
@@ -106,11 +71,7 @@ def cache_key(spec: TaskSpec, runner: Runner, device: str, timeout: float, setti
 
 
 def devices_here(settings: Settings) -> list[str]:
-    if settings.devices == "cpu":
-        return ["cpu"]
-    if settings.devices == "gpu":
-        return ["gpu"]
-    return ["cpu", "gpu"]
+    return ["cpu", "gpu"] if settings.devices == "auto" else [settings.devices]
 
 
 def make_plan(project: Project, settings: Settings, store, tasks: list[str] | None = None,
@@ -129,21 +90,16 @@ def make_plan(project: Project, settings: Settings, store, tasks: list[str] | No
                 if device not in wanted:
                     continue
                 skip = spec.task.skip.get(runner.key) or spec.task.skip.get(runner.framework)
-                declared = bool(skip)
+                kind = SkipKind.DECLARED if skip else None
                 if device == "gpu" and not gpu and not skip:
-                    skip = "not run on GPU here: this build machine has no GPU"
+                    skip, kind = "not run on GPU here: this build machine has no GPU", SkipKind.NO_DEVICE
                 key = cache_key(spec, runner, device, timeout, settings)
-                runs.append(Run(tid, runner, device, spec.scripts[runner.framework], timeout, key, skip, declared))
+                runs.append(Run(tid, runner, device, spec.scripts[runner.framework], timeout, key, skip, kind))
     plan = Plan(runs, gpu=gpu)
     for run in runs:
         if run.declared_skip:
             continue
         record = store.get(run.key)
-        if record is not None and record.get("id") == run.id:
+        if record is not None and record.id == run.id:
             plan.cached[run.id] = record
     return plan
-
-
-def python_version() -> str:
-    return f"{platform.python_implementation()} {platform.python_version()}"
-

@@ -15,6 +15,7 @@ class Runner:
     backend: str | None  # Keras backend, for Keras runs
     env: str            # the warm worker environment it runs in
     label: str          # what readers see
+    colour: str         # its colour in every chart
 
 
 @dataclass(frozen=True)
@@ -26,12 +27,15 @@ class WorkerEnv:
 
 
 RUNNERS: dict[str, Runner] = {r.key: r for r in (
-    Runner("pytorch", "pytorch", None, "torch", "PyTorch"),
-    Runner("tensorflow", "tensorflow", None, "tensorflow", "TensorFlow"),
-    Runner("keras/tensorflow", "keras", "tensorflow", "tensorflow", "Keras (TensorFlow backend)"),
-    Runner("keras/torch", "keras", "torch", "torch", "Keras (PyTorch backend)"),
-    Runner("keras/jax", "keras", "jax", "jax", "Keras (JAX backend)"),
+    Runner("pytorch", "pytorch", None, "torch", "PyTorch", "#ee4c2c"),
+    Runner("tensorflow", "tensorflow", None, "tensorflow", "TensorFlow", "#ff8f00"),
+    Runner("keras/tensorflow", "keras", "tensorflow", "tensorflow", "Keras (TensorFlow backend)", "#d00000"),
+    Runner("keras/torch", "keras", "torch", "torch", "Keras (PyTorch backend)", "#8e24aa"),
+    Runner("keras/jax", "keras", "jax", "jax", "Keras (JAX backend)", "#1e88e5"),
 )}
+FRAMEWORKS: tuple[str, ...] = tuple(dict.fromkeys(r.framework for r in RUNNERS.values()))  # the scripts of a task
+FRAMEWORK_LABELS = {"pytorch": "PyTorch", "tensorflow": "TensorFlow", "keras": "Keras"}
+RUN_KEYS: tuple[str, ...] = tuple(RUNNERS) + tuple(f for f in FRAMEWORKS if f not in RUNNERS)  # task.yml keys
 
 WORKER_ENVS: dict[str, WorkerEnv] = {w.name: w for w in (
     WorkerEnv("torch", ("torch", "keras"), ("torch", "keras", "numpy"), (("KERAS_BACKEND", "torch"),)),
@@ -40,6 +44,3 @@ WORKER_ENVS: dict[str, WorkerEnv] = {w.name: w for w in (
     WorkerEnv("jax", ("jax", "keras"), ("jax", "jaxlib", "keras", "numpy"), (("KERAS_BACKEND", "jax"),)),
 )}
 
-
-def runners_for(framework: str) -> list[Runner]:
-    return [r for r in RUNNERS.values() if r.framework == framework]

@@ -1,14 +1,18 @@
-"""Stage 4, verify: each run's status from its record and its task's settings, and agreement across frameworks."""
+"""Stage 4, verify: each run's status from its record and its task's settings, and agreement across frameworks.
+
+Agreement is voted per framework *script*, not per runner: the Keras backends of one `keras.py` first agree among
+themselves, then each script has one vote. One wrong script can never make the others look wrong, and when no
+script's result has a majority the page says so instead of picking one.
+"""
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass, field
+from fractions import Fraction
 
 from .load import Project
 from .plan import Plan, Run
-
-PASSED, FAILED, TIMED_OUT, CRASHED, MISMATCHED, SKIPPED = "passed", "failed", "timed out", "crashed", "mismatched", "skipped"
-STATUSES = (PASSED, FAILED, TIMED_OUT, CRASHED, MISMATCHED, SKIPPED)
+from .record import Checked, CrossCheck, ExitKind, RunRecord, SkipKind, Status
 
 # Framework start-up chatter that says nothing about the snippet (kept in the raw record, not published).
 NOISE = [re.compile(p) for p in (
@@ -20,6 +24,7 @@ NOISE = [re.compile(p) for p in (
     r"oneDNN custom operations are on",
     r"^\d+/\d+ \S*━",  # Keras progress bars
 )]
+MAX_DETAILS = 10
 
 
 def clean(text: str) -> str:
@@ -33,50 +38,74 @@ def clean(text: str) -> str:
     return "\n".join(lines).strip("\n")
 
 
-@dataclass
-class Outcome:
-    """A run's published record: the raw execution record plus its verified status."""
+# ----------------------------------------------------------------------------- comparing two RESULT values
+class Diff:
+    """The differences between two RESULT values, and the largest numeric distance seen."""
 
-    run: Run
-    record: dict
-    status: str
-    message: str = ""
-    line: int | None = None
-    cached: bool = False
-    details: list[str] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        self.count = 0
+        self.max_abs = 0.0
+        self.max_rel = 0.0
 
-    @property
-    def ok(self) -> bool:
-        return self.status in (PASSED, SKIPPED)
+    def add(self, text: str) -> None:
+        self.count += 1
+        if len(self.paths) < MAX_DETAILS:
+            self.paths.append(text)
 
-    @property
-    def result(self):
-        return (self.record.get("outcome") or {}).get("result")
-
-
-def skipped_record(run: Run) -> dict:
-    return {"id": run.id, "task": run.task, "runner": run.runner.key, "framework": run.runner.framework,
-            "backend": run.runner.backend, "device": run.device, "key": run.key, "skipped": run.skip}
+    def details(self) -> list[str]:
+        more = self.count - len(self.paths)
+        return self.paths + ([f"... and {more} more"] if more > 0 else [])
 
 
-def compare(a, b, rtol: float, atol: float, path: str = "RESULT") -> list[str]:
-    """Differences between two RESULT values, each named by its path; empty when they agree."""
-    if isinstance(a, dict) and "__float__" in a or isinstance(b, dict) and "__float__" in b:
-        return [] if a == b else [f"{path}: {_short(a)} != {_short(b)}"]
-    if isinstance(a, bool) or isinstance(b, bool) or a is None or b is None or isinstance(a, str) or isinstance(b, str):
-        return [] if a == b and type(a) is type(b) else [f"{path}: {_short(a)} != {_short(b)}"]
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        # NumPy's allclose rule, relative to the reference value b
-        return [] if abs(a - b) <= atol + rtol * abs(b) else [f"{path}: {a!r} != {b!r}"]
-    if isinstance(a, list) and isinstance(b, list):
-        if len(a) != len(b):
-            return [f"{path}: length {len(a)} != {len(b)}"]
-        return [d for i, (x, y) in enumerate(zip(a, b)) for d in compare(x, y, rtol, atol, f"{path}[{i}]")]
-    if isinstance(a, dict) and isinstance(b, dict):
-        if set(a) != set(b):
-            return [f"{path}: keys {sorted(a)} != {sorted(b)}"]
-        return [d for k in sorted(a) for d in compare(a[k], b[k], rtol, atol, f"{path}[{k!r}]")]
-    return [f"{path}: {type(a).__name__} != {type(b).__name__}"]
+def _is_number(x) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _close(a, b, rtol: float, atol: float, diff: Diff) -> bool:
+    """NumPy's allclose rule |a - b| <= atol + rtol * |b|, exact for integers of any size."""
+    try:
+        d, ref = abs(a - b), abs(b)
+        ok = d <= atol + rtol * ref
+        dist = float(d)
+    except OverflowError:  # an int beyond float range: compare exactly as fractions
+        d, ref = abs(Fraction(a) - Fraction(b)), abs(Fraction(b))
+        ok = d <= Fraction(atol) + Fraction(rtol) * ref
+        dist = math.inf
+    diff.max_abs = max(diff.max_abs, dist)
+    if ref:
+        try:
+            diff.max_rel = max(diff.max_rel, float(Fraction(d) / Fraction(ref)) if not isinstance(d, float) else d / ref)
+        except (OverflowError, ZeroDivisionError):
+            diff.max_rel = math.inf
+    return ok
+
+
+def compare(a, b, rtol: float, atol: float, path: str = "RESULT", diff: Diff | None = None) -> Diff:
+    """Where `a` differs from the reference `b`, each difference named by its path (iterative: any depth)."""
+    diff = diff if diff is not None else Diff()
+    stack = [(a, b, path)]
+    while stack:
+        x, y, where = stack.pop()
+        if isinstance(x, dict) and "__float__" in x or isinstance(y, dict) and "__float__" in y:
+            if x != y:  # nan, inf, -inf: equal only to themselves (NaN equals NaN, as allclose(equal_nan=True))
+                diff.add(f"{where}: {_short(x)} != {_short(y)}")
+        elif _is_number(x) and _is_number(y):
+            if not _close(x, y, rtol, atol, diff):
+                diff.add(f"{where}: {x!r:.60} != {y!r:.60}")
+        elif isinstance(x, list) and isinstance(y, list):
+            if len(x) != len(y):
+                diff.add(f"{where}: length {len(x)} != {len(y)}")
+            else:
+                stack += [(u, v, f"{where}[{i}]") for i, (u, v) in reversed(list(enumerate(zip(x, y))))]
+        elif isinstance(x, dict) and isinstance(y, dict):
+            if set(x) != set(y):
+                diff.add(f"{where}: keys {_short(sorted(x))} != {_short(sorted(y))}")
+            else:
+                stack += [(x[k], y[k], f"{where}[{k!r}]") for k in sorted(x, reverse=True)]
+        elif type(x) is not type(y) or x != y:
+            diff.add(f"{where}: {_short(x)} != {_short(y)}")
+    return diff
 
 
 def _short(value, limit: int = 80) -> str:
@@ -84,90 +113,155 @@ def _short(value, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit] + "..."
 
 
-def run_status(run: Run, rec: dict, project: Project) -> tuple[str, str, int | None]:
+# ----------------------------------------------------------------------------- one run on its own
+def run_status(run: Run, rec: RunRecord, project: Project) -> tuple[Status, str, int | None]:
     """Status of one run on its own (agreement is checked afterwards)."""
-    if rec.get("skipped"):
-        return SKIPPED, rec["skipped"], None
     task = project.tasks[run.task].task
-    exit_ = rec.get("exit") or {}
-    outcome = rec.get("outcome")
-    kind = exit_.get("kind")
-    if kind == "timeout":
-        return TIMED_OUT, exit_["message"], None
-    if kind in ("signal", "worker-died"):
-        return CRASHED, exit_["message"], None
-    if kind in ("memory", "output"):
-        return FAILED, exit_["message"], None
+    kind, outcome = rec.exit.kind, rec.outcome
+    if kind is ExitKind.TIMEOUT:
+        return Status.TIMED_OUT, rec.exit.message, None
+    if kind in (ExitKind.SIGNAL, ExitKind.WORKER_DIED):
+        return Status.CRASHED, rec.exit.message, None
+    if kind in (ExitKind.MEMORY, ExitKind.OUTPUT):
+        return Status.FAILED, rec.exit.message, None
     if outcome is None:
-        return FAILED, f"the process ended before the script finished ({exit_.get('message', 'unknown')})", None
+        return Status.FAILED, f"the process ended before the script finished ({rec.exit.message})", None
     expected = task.expected_failure.get(run.runner.key) or task.expected_failure.get(run.runner.framework)
-    error = outcome.get("error")
+    error = outcome.error
     if expected:
         if not error:
-            return FAILED, f"expected {expected.error} to be raised, but the script finished without it", None
-        if error["type"] != expected.error:
-            return FAILED, f"expected {expected.error}, but {error['type']} was raised: {error['message']}", error["line"]
-        if expected.match and not re.search(expected.match, error["message"]):
-            return FAILED, f"{error['type']} was raised, but its message does not match {expected.match!r}: " \
-                           f"{error['message']}", error["line"]
-        return PASSED, f"raised {error['type']} as expected", error["line"]
+            return Status.FAILED, f"expected {expected.error} to be raised, but the script finished without it", None
+        if error.type != expected.error:
+            return Status.FAILED, f"expected {expected.error}, but {error.type} was raised: {error.message}", error.line
+        if expected.match and not re.search(expected.match, error.message[:10_000]):
+            return Status.FAILED, f"{error.type} was raised, but its message does not match {expected.match!r}: " \
+                                  f"{error.message}", error.line
+        return Status.PASSED, f"raised {error.type} as expected", error.line
     if error:
-        return FAILED, f"{error['type']}: {error['message']}", error["line"]
-    if outcome.get("sys_exit") and outcome.get("exit_code"):
-        return FAILED, f"sys.exit({outcome['exit_code']}) at line {outcome.get('exit_line')}", outcome.get("exit_line")
-    for name in ("result", "metrics"):
-        if outcome.get(f"{name}_error"):
-            return FAILED, outcome[f"{name}_error"], None
-    if task.compare.tolerance is not None and "result" not in outcome:
-        if outcome.get("sys_exit"):
-            return FAILED, f"the script called sys.exit(0) at line {outcome.get('exit_line')} before setting RESULT", \
-                outcome.get("exit_line")
-        return FAILED, "the script did not set RESULT, which this task compares across frameworks", None
-    stdout = clean(rec.get("stdout") or "")
+        return Status.FAILED, f"{error.type}: {error.message}", error.line
+    if outcome.sys_exit and outcome.exit_code:
+        return Status.FAILED, f"sys.exit({outcome.exit_code}) at line {outcome.exit_line}", outcome.exit_line
+    for problem in (outcome.result_error, outcome.metrics_error):
+        if problem:
+            return Status.FAILED, problem, None
+    if task.compare.tolerance is not None and not outcome.has_result:
+        if outcome.sys_exit:
+            return Status.FAILED, f"the script called sys.exit(0) at line {outcome.exit_line} before setting RESULT", \
+                outcome.exit_line
+        return Status.FAILED, "the script did not set RESULT, which this task compares across frameworks", None
+    stdout = clean(rec.stdout)
     for key in dict.fromkeys(("all", run.runner.framework, run.runner.key)):
         for needle in task.expected_output.get(key, []):
             if needle not in stdout:
-                return FAILED, f"expected output {needle!r} was not printed", None
-    return PASSED, "", None
+                return Status.FAILED, f"expected output {needle!r} was not printed", None
+    return Status.PASSED, "", None
 
 
-def verify(project: Project, plan: Plan, records: dict[str, dict]) -> list[Outcome]:
-    outcomes: list[Outcome] = []
+def verify(project: Project, plan: Plan, records: dict[str, RunRecord]) -> list[Checked]:
+    checked: list[Checked] = []
     for run in plan.runs:
         if run.id in records:
             rec, cached = records[run.id], False
         elif run.id in plan.cached:
             rec, cached = plan.cached[run.id], True
         elif run.skip:
-            rec, cached = skipped_record(run), False
+            checked.append(Checked(run, None, Status.SKIPPED, run.skip_kind, run.skip))
+            continue
         else:
-            rec, cached = {"id": run.id, "skipped": "not executed in this build (execution is turned off)"}, False
+            checked.append(Checked(run, None, Status.SKIPPED, SkipKind.NOT_EXECUTED,
+                                   "not executed in this build (execution is turned off and nothing is cached)"))
+            continue
         status, message, line = run_status(run, rec, project)
-        outcomes.append(Outcome(run, rec, status, message, line, cached))
-    by_task: dict[str, list[Outcome]] = {}
-    for o in outcomes:
-        by_task.setdefault(o.run.task, []).append(o)
-    for tid, group in by_task.items():
+        checked.append(Checked(run, rec, status, None, message, line, cached))
+    by_task: dict[tuple[str, str], list[Checked]] = {}
+    for c in checked:
+        by_task.setdefault((c.run.task, c.run.device), []).append(c)
+    for (tid, _), group in by_task.items():
         tol = project.tasks[tid].task.compare.tolerance
         if tol is not None:
             agree(group, tol.rtol, tol.atol)
-    return outcomes
+    return checked
 
 
-def agree(group: list[Outcome], rtol: float, atol: float) -> None:
-    """Mark as mismatched every passed run whose RESULT disagrees with the reference.
+# ----------------------------------------------------------------------------- the vote
+def _agrees(a, b, rtol: float, atol: float) -> bool:
+    return compare(a, b, rtol, atol).count == 0
 
-    The reference is the result that agrees with the most other runs (ties: the first in run order), so one wrong
-    framework cannot make the others look wrong.
+
+def _majority(members: list[Checked], rtol: float, atol: float) -> Checked | None:
+    """The member whose result agrees with more than half of the members (itself included), first in run order."""
+    for m in members:
+        if sum(_agrees(o.result, m.result, rtol, atol) for o in members) * 2 > len(members):
+            return m
+    return None
+
+
+def _mark(c: Checked, ref: Checked, reference: str, why: str, message: str, rtol: float, atol: float) -> None:
+    diff = compare(c.result, ref.result, rtol, atol)
+    c.check = CrossCheck(reference=reference, why=why, rtol=rtol, atol=atol, max_abs_diff=diff.max_abs,
+                         max_rel_diff=diff.max_rel, paths=diff.details() if diff.count else [])
+    if diff.count:
+        c.status, c.message, c.details = Status.MISMATCHED, message, diff.details()
+
+
+def agree(group: list[Checked], rtol: float, atol: float) -> None:
+    """Mark as mismatched every passed run whose RESULT disagrees, voting once per script.
+
+    1. The runs of one script (Keras on each backend) agree among themselves: a backend outside their majority is a
+       finding of its own ("disagrees with the other Keras backends"); with no majority among them, the script
+       has no vote and all its runs say so.
+    2. Each script with a result votes once. The reference is the script result that agrees with a majority of
+       the scripts; a script that disagrees with it is mismatched. With no majority, every run says so.
     """
-    ok = [o for o in group if o.status == PASSED and o.record.get("outcome") and "result" in o.record["outcome"]]
-    if len(ok) < 2:
+    ok = [c for c in group if c.status is Status.PASSED and c.has_result]
+    scripts: dict[str, list[Checked]] = {}
+    for c in ok:
+        scripts.setdefault(c.run.runner.framework, []).append(c)
+    voters: dict[str, Checked] = {}
+    for fw, members in scripts.items():
+        if len(members) == 1:
+            voters[fw] = members[0]
+            continue
+        rep = _majority(members, rtol, atol)
+        names = ", ".join(m.run.runner.label for m in members)
+        if rep is None:
+            for m in members:
+                m.status = Status.MISMATCHED
+                m.message = f"the runs of the same {fw}.py disagree among themselves ({names}); none has a majority"
+                m.check = CrossCheck(reference="", why="no majority among the runs of one script", rtol=rtol, atol=atol)
+            continue
+        voters[fw] = rep
+        for m in members:
+            if m is not rep:
+                _mark(m, rep, rep.run.runner.label, f"the result most runs of {fw}.py agree on",
+                      f"disagrees with the other runs of the same {fw}.py ({rep.run.runner.label})", rtol, atol)
+    if len(voters) < 2:
+        for c in ok:
+            if c.check is None and c.status is Status.PASSED:
+                c.check = CrossCheck(reference="", why="no other framework's result to compare with", rtol=rtol, atol=atol)
         return
-    votes = [sum(not compare(a.result, b.result, rtol, atol) for b in ok) for a in ok]
-    ref = ok[votes.index(max(votes))]
-    for o in ok:
-        diffs = compare(o.result, ref.result, rtol, atol)
-        if diffs:
-            o.status = MISMATCHED
-            o.message = f"RESULT disagrees with {ref.run.runner.label} ({ref.run.device})"
-            o.details = diffs[:10] + ([f"... and {len(diffs) - 10} more"] if len(diffs) > 10 else [])
+    ref_fw = None
+    for fw, rep in voters.items():
+        if sum(_agrees(other.result, rep.result, rtol, atol) for other in voters.values()) * 2 > len(voters):
+            ref_fw = fw
+            break
+    if ref_fw is None:
+        listed = ", ".join(f"{fw}.py" for fw in voters)
+        for fw in voters:
+            for m in scripts[fw]:
+                if m.status is Status.PASSED:
+                    m.status = Status.MISMATCHED
+                    m.message = f"no majority: the results of {listed} disagree, and none agrees with more than half"
+                    m.check = CrossCheck(reference="", why="no majority", rtol=rtol, atol=atol)
+        return
+    ref = voters[ref_fw]
+    why = f"{ref_fw}.py's result agrees with a majority of the {len(voters)} scripts (one vote per script)"
+    for fw, rep in voters.items():
+        for m in scripts[fw]:
+            if m.status is not Status.PASSED:
+                continue
+            if fw == ref_fw:
+                _mark(m, ref, ref.run.runner.label, why, "", rtol, atol)
+            else:
+                _mark(m, ref, ref.run.runner.label, why,
+                      f"RESULT disagrees with {ref.run.runner.label} ({ref.run.device}), the majority", rtol, atol)

@@ -1,20 +1,23 @@
 """A warm worker: imports its frameworks once, then runs each snippet in a fresh forked process.
 
-Started by the executor as `python -m generator.worker ENV CHANNEL_FD`. Requests arrive on stdin, one JSON object a
-line; events go out on the channel file descriptor (never stdout, which the frameworks may write to). One run at a
-time: the worker is a child subreaper, so everything a snippet starts, even a daemon that double-forks, stays its
-descendant and is killed when the run ends.
+Started by the executor as `python -P -m generator.worker ENV CHANNEL_FD PRELOAD`. The channel is one end of a Unix
+socket pair: requests arrive on it, one JSON object a line, and events go out on it (never stdout, which the
+frameworks may write to). A socket, unlike a pipe, cannot be reopened through /proc/<pid>/fd, so a snippet cannot
+forge events or requests once its inherited descriptors are closed. One run at a time: the worker is a child
+subreaper, so everything a snippet starts, even a daemon that double-forks, stays its descendant and is killed when
+the run ends.
 
 This module must not import the rest of the generator: it is the first thing a worker loads.
 """
 from __future__ import annotations
 
+import builtins
 import ctypes
 import json
 import os
-import runpy
 import select
 import signal
+import socket
 import sys
 import time
 import traceback
@@ -128,6 +131,37 @@ def _to_plain(value, depth: int = 0):
     raise TypeError(f"a value of type {type(value).__module__}.{type(value).__qualname__} cannot be serialised")
 
 
+MAX_LEAVES = 10_000  # a RESULT with more values is published and compared as a bounded summary
+
+
+def _leaves(value, out: list) -> None:
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, list):
+            stack.extend(reversed(v))
+        elif isinstance(v, dict) and "__float__" not in v:
+            stack.extend(v[k] for k in sorted(v, reverse=True))
+        else:
+            out.append(v)
+
+
+def _bounded(value):
+    """RESULT as it is, or, above MAX_LEAVES values, a summary that compares within tolerance (count, sum, min,
+    max, sum of squares, and the first 100 values), so later builds never read megabytes."""
+    leaves: list = []
+    _leaves(value, leaves)
+    if len(leaves) <= MAX_LEAVES:
+        return value
+    numbers = [float(v) for v in leaves if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    others = [v for v in leaves if not (isinstance(v, (int, float)) and not isinstance(v, bool))]
+    import hashlib
+    return {"__summary__": {
+        "count": len(leaves), "numbers": len(numbers), "sum": sum(numbers), "min": min(numbers, default=None),
+        "max": max(numbers, default=None), "sum_of_squares": sum(x * x for x in numbers), "first": leaves[:100],
+        "other_values_sha256": hashlib.sha256(json.dumps(others, sort_keys=True).encode()).hexdigest()}}
+
+
 def _snippet_frames(tb, script: str) -> tuple[str, int | None]:
     """The traceback without the worker's own frames, and the last line reached in the script."""
     frames = traceback.extract_tb(tb)
@@ -137,8 +171,26 @@ def _snippet_frames(tb, script: str) -> tuple[str, int | None]:
     return "".join(traceback.format_list(frames)), line
 
 
+TEXT_CAP = 64 * 1024
+
+
+def _safe_str(value) -> str:
+    try:
+        return str(value)
+    except Exception:  # noqa: BLE001 - a hostile __str__
+        return "<unprintable>"
+
+
+def _read_script(path: str) -> bytes:
+    """The script's bytes, never through a symbolic link (the loader refused links; this closes the race)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    with os.fdopen(fd, "rb") as fh:
+        return fh.read()
+
+
 def _child(req: dict) -> None:
     os.setsid()
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the worker died (or was killed while stopped): so does the run
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     rundir, script = req["rundir"], req["script"]
@@ -146,6 +198,11 @@ def _child(req: dict) -> None:
     fd_in = os.open(os.devnull, os.O_RDONLY)
     fd_out = os.open(os.path.join(rundir, "stdout"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     fd_err = os.open(os.path.join(rundir, "stderr"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    if req.get("uid") is not None:  # the build runs as root: the snippet does not
+        os.setgroups([])
+        os.setgid(req["gid"])
+        os.setuid(req["uid"])
+        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # setuid clears it
     for src, dst in ((fd_in, 0), (fd_out, 1), (fd_err, 2)):
         os.dup2(src, dst)
         os.close(src)
@@ -158,29 +215,41 @@ def _child(req: dict) -> None:
     sys.argv = [script]
     outcome: dict = {"error": None, "exit_code": 0, "sys_exit": False}
     start = time.perf_counter()
-    namespace: dict = {}
+    namespace: dict = {"__name__": "__main__", "__file__": script, "__builtins__": builtins, "__cached__": None,
+                       "__package__": None, "__spec__": None, "__loader__": None}
     try:
-        namespace = runpy.run_path(script, run_name="__main__")
+        source = _read_script(script)
+        code = compile(source, script, "exec", dont_inherit=True)  # honours a PEP 263 coding line
+        exec(code, namespace)
     except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        status = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         _, line = _snippet_frames(exc.__traceback__, script)
-        outcome.update(sys_exit=True, exit_code=code, exit_line=line)
+        outcome.update(sys_exit=True, exit_code=status if 0 <= status < 256 else 1, exit_line=line)
         if exc.code is not None and not isinstance(exc.code, int):
-            print(exc.code, file=sys.stderr)
+            print(_safe_str(exc.code)[:TEXT_CAP], file=sys.stderr)
     except BaseException as exc:  # noqa: BLE001 - everything a snippet raises is reported
         text, line = _snippet_frames(exc.__traceback__, script)
-        outcome["error"] = {"type": type(exc).__name__, "message": str(exc)[:4000], "line": line,
-                            "traceback": text + "".join(traceback.format_exception_only(type(exc), exc))}
+        if isinstance(exc, SyntaxError) and exc.filename == script:
+            line = exc.lineno
+        try:
+            last = "".join(traceback.format_exception_only(type(exc), exc))
+        except Exception:  # noqa: BLE001 - a hostile __str__
+            last = f"{type(exc).__name__}: <unprintable>\n"
+        outcome["error"] = {"type": type(exc).__name__[:200], "message": _safe_str(exc)[:4000], "line": line,
+                            "traceback": (text + last)[-TEXT_CAP:]}
         outcome["exit_code"] = 1
     outcome["wall_s"] = time.perf_counter() - start
+    outcome["has_result"] = "RESULT" in namespace
     for name in ("RESULT", "METRICS"):
         if name in namespace:
             try:
-                outcome[name.lower()] = _to_plain(namespace[name])
+                outcome[name.lower()] = _bounded(_to_plain(namespace[name]))
                 json.dumps(outcome[name.lower()], allow_nan=False)
-            except (TypeError, ValueError) as exc:
+                if name == "METRICS" and not isinstance(outcome["metrics"], dict):
+                    raise TypeError("METRICS must be a dict")
+            except (TypeError, ValueError, RecursionError, OverflowError) as exc:
                 outcome.pop(name.lower(), None)
-                outcome[f"{name.lower()}_error"] = f"{name} cannot be serialised: {exc}"
+                outcome[f"{name.lower()}_error"] = f"{name} cannot be serialised: {str(exc)[:500]}"
     try:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -254,7 +323,12 @@ def main() -> None:
     env_name, channel_fd = sys.argv[1], int(sys.argv[2])
     preload = [m for m in sys.argv[3].split(",") if m]
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the executor decides what an interrupt means
-    channel = os.fdopen(channel_fd, "w", buffering=1)
+    sock = socket.socket(fileno=channel_fd)
+    channel = sock.makefile("w", buffering=1, encoding="utf-8")
+    requests = sock.makefile("r", encoding="utf-8")
+    # the generator's own folder was needed to start this module; snippets must not import from it
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
 
     def on_term(signum, frame):
         _kill_all()
@@ -263,7 +337,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, on_term)
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     parent = os.getppid()
-    _prctl(PR_SET_PDEATHSIG, signal.SIGTERM)  # the executor died: so do we (and our runs)
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the executor died: so do we, even when stopped (our runs follow)
     if os.getppid() != parent:
         on_term(signal.SIGTERM, None)
     t0 = time.perf_counter()
@@ -274,7 +348,7 @@ def main() -> None:
     import_s = time.perf_counter() - t0
     channel.write(json.dumps({"event": "ready", "env": env_name, "import_s": import_s, "versions": versions,
                               "modules": len(sys.modules)}) + "\n")
-    for line in sys.stdin:
+    for line in requests:
         req = json.loads(line)
         sys.stdout.flush()
         sys.stderr.flush()

@@ -17,13 +17,15 @@ import time
 import urllib.request
 from pathlib import Path
 
-from .load import load_project
-from .plan import cpu_name, make_plan, package_version
-from .cache import Store
-from .runners import WORKER_ENVS
-from .settings import Settings
+from ..load import load_project
+from ..machine import cpu_name, package_version
+from ..plan import make_plan
+from ..record import RunRecord
+from ..cache import Store
+from ..runners import WORKER_ENVS
+from ..settings import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
 
 
@@ -239,9 +241,9 @@ def main(args) -> int:
         copy = load_project(proj)
         plan = make_plan(copy, Settings(root=proj, devices="cpu"), store)
         records = [plan.cached[r.id] for r in plan.runs if r.id in plan.cached]
-        own = sum((r.get("outcome") or {}).get("wall_s", 0) for r in records)
-        imports = [r["import_s"] for r in records if r.get("import_s")]
-        overhead = [r["total_s"] - r["outcome"]["wall_s"] for r in records if r.get("outcome")]
+        own = sum(r.outcome.wall_s or 0 for r in records if r.outcome)
+        imports = [r.import_s for r in records if r.import_s]
+        overhead = [r.total_s - r.outcome.wall_s for r in records if r.outcome and r.outcome.wall_s is not None]
         floor = own / cores + (max(imports) if imports else 0)
         out["cold"] = {**cold, "runs": len(records), "snippet_seconds": own, "floor_seconds": floor,
                        "ratio_to_floor": cold["seconds"] / floor if floor else None,
@@ -292,12 +294,20 @@ def main(args) -> int:
     return 0
 
 
-def _ran_ok(record: dict, expected_failure: bool) -> bool:
+def _ran_ok(record: RunRecord, expected_failure: bool) -> bool:
     """Pass/fail the way the naive way can see it: did the script run to the end (or fail as declared)?"""
-    exit_ = record.get("exit") or {}
-    outcome = record.get("outcome") or {}
-    finished = exit_.get("kind") == "exit" and not outcome.get("error") and not outcome.get("exit_code")
+    outcome = record.outcome
+    finished = record.finished and outcome is not None and not outcome.error and not outcome.exit_code
     return finished != expected_failure
+
+
+def read_results(root: Path) -> dict | None:
+    """The latest full `make bench` figures (bench/results.json), or None (missing, unreadable or a quick run)."""
+    try:
+        data = json.loads((root / "bench" / "results.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return None if not isinstance(data, dict) or data.get("quick") else data
 
 
 def table(r: dict) -> str:

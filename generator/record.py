@@ -1,0 +1,227 @@
+"""A run's record: the one typed shape a run has, from the worker's event to the cache, the page and the JSON.
+
+`RunRecord` is what executing a run produced (cached and merged as it is); `Checked` is a planned run with its
+verified status, which every page, chart, CLI line and `verification.json` reads. Both are validated: a cached or
+merged record of the wrong shape is a damaged entry, never a crash later.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+# Every text field a record carries is capped, so no snippet can make a page, an index or a JSON file huge.
+TEXT_CAP = 64 * 1024
+MESSAGE_CAP = 4000
+
+
+class Status(str, Enum):
+    PASSED = "passed"
+    FAILED = "failed"
+    TIMED_OUT = "timed out"
+    CRASHED = "crashed"
+    MISMATCHED = "mismatched"
+    SKIPPED = "skipped"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def icon(self) -> str:
+        return {"passed": "✔", "failed": "✘", "timed out": "⏱", "crashed": "☠", "mismatched": "≠", "skipped": "–"}[self.value]
+
+    @property
+    def ok(self) -> bool:
+        return self in (Status.PASSED, Status.SKIPPED)
+
+
+class SkipKind(str, Enum):
+    DECLARED = "declared"          # task.yml says this run cannot be made, with a reason
+    NO_DEVICE = "no-device"        # the build machine lacks the device (e.g. no GPU)
+    NOT_EXECUTED = "not-executed"  # execution is turned off and nothing is cached
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class ExitKind(str, Enum):
+    EXIT = "exit"                # the process ended on its own (cleanly or with an error)
+    TIMEOUT = "timeout"
+    SIGNAL = "signal"            # killed by a signal it did not ask for
+    MEMORY = "memory"            # stopped above the memory limit
+    OUTPUT = "output"            # stopped above the output limit
+    WORKER_DIED = "worker-died"  # the worker serving it died or stopped answering
+
+
+def _cap(text: str, limit: int = TEXT_CAP) -> str:
+    if len(text) <= limit:
+        return text
+    half = limit // 2
+    return f"{text[:half]}\n[... {len(text) - limit} characters cut ...]\n{text[-half:]}"
+
+
+Text = Annotated[str, AfterValidator(_cap)]
+Message = Annotated[str, AfterValidator(lambda text: _cap(text, MESSAGE_CAP))]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ErrorInfo(_Model):
+    type: Annotated[str, AfterValidator(lambda text: _cap(text, 200))]
+    message: Message
+    line: int | None = None
+    traceback: Text = ""
+
+
+class ScriptOutcome(_Model):
+    """What the script itself did, reported from inside the forked process."""
+
+    error: ErrorInfo | None = None
+    exit_code: int = 0
+    sys_exit: bool = False
+    exit_line: int | None = None
+    wall_s: float | None = None
+    has_result: bool = False
+    result: Any = None
+    metrics: dict[str, Any] | None = None
+    result_error: Message | None = None
+    metrics_error: Message | None = None
+
+
+class Exit(_Model):
+    kind: ExitKind
+    message: Message
+    code: int | None = None
+    signal: int | None = None
+
+
+class RunRecord(_Model):
+    """One executed run, as cached. Only the executor builds it, from a worker event it has checked."""
+
+    id: str
+    key: str
+    task: str
+    runner: str
+    device: str
+    script: str
+    python: str
+    versions: dict[str, str]
+    device_name: str
+    date: str
+    exit: Exit
+    outcome: ScriptOutcome | None = None
+    stdout: Text = ""
+    stderr: Text = ""
+    stdout_bytes: int = 0
+    stderr_bytes: int = 0
+    total_s: float = 0.0
+    peak_rss_mb: float | None = None
+    import_s: float | None = None
+
+    @property
+    def finished(self) -> bool:
+        """The run ended on its own: worth caching (timeouts, crashes and stops repeat next build)."""
+        return self.exit.kind is ExitKind.EXIT
+
+    @classmethod
+    def parse(cls, data: object) -> "RunRecord | None":
+        try:
+            return cls.model_validate(data)
+        except (ValidationError, TypeError, ValueError, RecursionError):
+            return None
+
+
+class CrossCheck(_Model):
+    """How a run's RESULT was compared: against what, with which tolerance, and how far off it was."""
+
+    reference: str                 # the runner (or script) whose result is the reference
+    why: str                       # why that one is the reference
+    rtol: float
+    atol: float
+    max_abs_diff: float | None = None
+    max_rel_diff: float | None = None
+    paths: list[str] = Field(default_factory=list)  # where it differs (mismatches only)
+
+
+@dataclass
+class Checked:
+    """A planned run and its verified status: what pages, charts, the CLI and verification.json read."""
+
+    run: Any                        # plan.Run (not a model: it holds paths and the runner)
+    record: RunRecord | None        # None for a run that was not made
+    status: Status
+    skip: SkipKind | None = None
+    message: str = ""
+    line: int | None = None
+    cached: bool = False
+    details: list[str] = field(default_factory=list)
+    check: CrossCheck | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status.ok
+
+    @property
+    def passed(self) -> bool:
+        return self.status is Status.PASSED
+
+    @property
+    def skipped(self) -> bool:
+        return self.status is Status.SKIPPED
+
+    @property
+    def outcome(self) -> ScriptOutcome | None:
+        return self.record.outcome if self.record else None
+
+    @property
+    def result(self) -> Any:
+        return self.outcome.result if self.outcome else None
+
+    @property
+    def has_result(self) -> bool:
+        return bool(self.outcome and self.outcome.has_result)
+
+    @property
+    def metrics(self) -> dict[str, Any]:
+        return (self.outcome.metrics or {}) if self.outcome else {}
+
+    @property
+    def wall_s(self) -> float | None:
+        return self.outcome.wall_s if self.outcome else None
+
+    @property
+    def error(self) -> ErrorInfo | None:
+        return self.outcome.error if self.outcome else None
+
+    @property
+    def device_name(self) -> str:
+        return self.record.device_name if self.record else ""
+
+    @property
+    def versions_text(self) -> str:
+        if not self.record:
+            return ""
+        text = ", ".join(f"{k} {v}" for k, v in sorted(self.record.versions.items()))
+        return f"{text}, {self.record.python}" if text else self.record.python
+
+    def to_json(self, clean) -> dict:
+        """The published form of this run (verification.json): plain text output, capped error tail."""
+        rec = self.record
+        out: dict[str, Any] = {
+            "id": self.run.id, "task": self.run.task, "runner": self.run.runner.key, "framework": self.run.runner.framework,
+            "backend": self.run.runner.backend, "device": self.run.device, "key": self.run.key,
+            "status": self.status.value, "skip": self.skip.value if self.skip else None, "message": self.message,
+            "line": self.line, "details": self.details, "cached": self.cached,
+            "check": self.check.model_dump() if self.check else None,
+        }
+        if rec is not None:
+            out.update(rec.model_dump(mode="json", exclude={"stdout", "stderr", "id", "key", "task", "runner", "device"}))
+            out["stdout"] = clean(rec.stdout)
+            out["stderr_tail"] = rec.stderr[-2000:]
+        return out

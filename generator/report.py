@@ -1,0 +1,70 @@
+"""Reporting, in one place: the summary line, `file:line` failure lines, GitHub annotations, problems, and
+`verification.json`. The CLI and the MkDocs plugin print what this module formats."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .errors import Problem
+from .pipeline import BuildResult
+from .record import Checked, SkipKind, Status
+from .verify import clean
+
+
+def summary(result: BuildResult) -> str:
+    n = len(result.outcomes)
+    not_here = sum(o.skip is SkipKind.NO_DEVICE for o in result.outcomes)
+    return (f"{n} runs planned, {result.executed} executed, {len(result.plan.cached)} from cache, "
+            f"{result.count(Status.PASSED)} passed, {len(result.failures)} failed, "
+            f"{result.count(Status.SKIPPED)} skipped ({not_here} for a missing device) "
+            f"in {result.seconds:.1f} s ({result.stats.framework_imports} framework imports)")
+
+
+def _script_path(o: Checked, root: Path) -> str:
+    path = o.run.script.absolute()
+    try:
+        return path.relative_to(root.absolute()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def failure_line(o: Checked, root: Path) -> str:
+    """`file:line: status: [runner, device] message`, the form editors and CI logs understand."""
+    rel = _script_path(o, root)
+    where = f"{rel}:{o.line}" if o.line else rel
+    detail = f" [{'; '.join(o.details[:3])}]" if o.details else ""
+    return f"{where}: {o.status}: [{o.run.runner.label}, {o.run.device}] {o.message}{detail}"
+
+
+def _escape_data(text: str) -> str:
+    """A workflow command's message (GitHub's rules): %, CR and LF escaped, so no message can start a command."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(file: str, line: int | None, title: str, message: str) -> str:
+    props = [f"file={_escape_property(file)}"] + ([f"line={int(line)}"] if line else []) + [f"title={_escape_property(title)}"]
+    return f"::error {','.join(props)}::{_escape_data(message)}"
+
+
+def problem_lines(problems: list[Problem], fmt: str) -> list[str]:
+    if fmt != "github":
+        return [str(p) for p in problems]
+    return [annotation(p.file, p.line, "invalid data", f"{p.key + ': ' if p.key else ''}{p.message}") for p in problems]
+
+
+def failure_lines(result: BuildResult, root: Path, fmt: str) -> list[str]:
+    if fmt != "github":
+        return [failure_line(o, root) for o in result.failures]
+    return [annotation(_script_path(o, root), o.line, str(o.status), failure_line(o, root).split(": ", 1)[1])
+            for o in result.failures]
+
+
+def verification_json(result: BuildResult) -> str:
+    """Every run's published record, machine-readable, in a stable order."""
+    runs = [o.to_json(clean) for o in result.outcomes]
+    totals = {s.value: result.count(s) for s in Status}
+    return json.dumps({"format": 2, "totals": totals, "runs": runs}, indent=1, sort_keys=True)

@@ -1,0 +1,1 @@
+"""Tools around the pipeline (not stages of it): the benchmark."""
