@@ -204,6 +204,29 @@ def test_every_relative_link_and_anchor_resolves(built):
 
 
 @needs_zensical
+def test_mkdocs_builds_the_same_folder_to_the_same_articles(built, tmp_path):
+    """The folder is engine-neutral: MkDocs with Material alone (no generator plugin) renders each page's article to
+    the same HTML as Zensical, apart from Zensical's skip-link target."""
+    import os
+    import re
+    import sys
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    out = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
+                         cwd=built.parent, env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+
+    def article(path: Path) -> list[str]:
+        body = re.search(r"<article[^>]*>(.*?)</article>", path.read_text(), re.S).group(1)
+        body = body.replace('<a id="__skip" tabindex="-1"></a>', "")
+        return [line.strip() for line in re.sub(r">\s*<", ">\n<", body).splitlines() if line.strip()]
+
+    pages = sorted(p.relative_to(built) for p in built.rglob("index.html"))
+    assert len(pages) == 9
+    for rel in pages:
+        assert article(built / rel) == article(tmp_path / rel), rel
+
+
+@needs_zensical
 def test_no_third_party_requests(built):
     for page in built.rglob("*.html"):
         text = page.read_text()
