@@ -171,15 +171,15 @@ def export_site(out: Path, root: Path, project, build, pages, assets: Mapping[st
     docs_dir = base / str((config or {}).get("docs_dir") or DOCS)
     exported = site_config(config, site_nav(project))
     custom = (exported.get("theme") or {}).get("custom_dir") if isinstance(exported.get("theme"), dict) else None
-    out = Path(out)
     if custom:  # template overrides travel with the site
-        target = out / "overrides"
-        if target.exists():
-            shutil.rmtree(target)
-        shutil.copytree(base / custom, target)
         exported["theme"] = {**exported["theme"], "custom_dir": "overrides"}
     files = [*static_files(docs_dir), *generated_files(project, build, assets).items()]
-    write_site(out, config=exported, pages=[(p.path, p.markdown) for p in pages], files=files)
+    out = Path(out)
+    write_site(out, config=exported, pages=[(p.path, p.markdown) for p in pages], files=files)  # refuses a project
+    if custom:
+        if (out / "overrides").exists():
+            shutil.rmtree(out / "overrides")
+        shutil.copytree(base / custom, out / "overrides")
     return out / CONFIG_NAME
 
 
