@@ -1,94 +1,86 @@
-"""The command line: python -m generator build | check | run TASK | list | render | schema | merge | bench."""
+"""The command line: python -m generator check | run TASK | list | render | schema | options | merge | build | bench."""
 from __future__ import annotations
 
 import argparse
 import json
 import logging
 import sys
+import typing
 from pathlib import Path
 
 from .errors import DataError
 from .load import CONTENT_FILES, load_project
 from .models import Task
-from .pipeline import BuildResult, failure_line, run_build
-from .runners import RUNNERS
-from .settings import Settings
+from .pipeline import BuildResult, run_build
+from .report import failure_lines, problem_lines, summary
+from .runners import FRAMEWORKS, RUNNERS
+from .settings import OPTIONS, Settings, SettingsError, make_settings
 
 
-def _mkdocs_options(root: Path) -> dict:
-    """The generator plugin's options in mkdocs.yml, so the CLI judges runs exactly as the site build does."""
+# ----------------------------------------------------------------------------- settings: mkdocs.yml, then flags
+def plugin_options(root: Path) -> dict:
+    """The generator plugin's options in ROOT/mkdocs.yml, so the CLI judges runs exactly as the site build does."""
+    from .export import load_config
     path = root / "mkdocs.yml"
-    if not path.exists():
+    if not path.is_file():
         return {}
-    import yaml
-
-    class _Tolerant(yaml.SafeLoader):
-        pass
-
-    _Tolerant.add_multi_constructor("!", lambda loader, suffix, node: None)  # !ENV, !!python/name: not ours
-    _Tolerant.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-    config = yaml.load(path.read_text("utf-8"), Loader=_Tolerant) or {}
-    for plugin in config.get("plugins") or []:
+    try:
+        config = load_config(path)
+    except Exception as exc:  # noqa: BLE001 - any YAML error is one line
+        raise SettingsError([f"mkdocs.yml: cannot be read: {str(exc).splitlines()[0]}"]) from None
+    for plugin in (config or {}).get("plugins") or []:
         if isinstance(plugin, dict) and "generator" in plugin:
-            options = plugin["generator"] or {}
-            return {k: v for k, v in options.items() if k in Settings.model_fields}
+            return plugin["generator"] or {}
     return {}
 
 
-def _settings(args) -> Settings:
-    opts = {"root": Path(args.root), **_mkdocs_options(Path(args.root))}
-    for name in ("devices", "timeout", "parallel", "cache_dir"):
-        value = getattr(args, name, None)
-        if value is not None:
-            opts[name] = value
-    return Settings(**opts)
+def settings_from(args) -> Settings:
+    root = Path(args.root)
+    settings = make_settings(plugin_options(root), root)
+    flags = {name: getattr(args, name) for name in OPTIONS if getattr(args, name, None) is not None}
+    return make_settings({**settings.model_dump(exclude_defaults=True), **flags}, root,
+                         source="command line" if flags else "mkdocs.yml") if flags else settings
 
 
-def _print_problems(exc: DataError, fmt: str) -> None:
-    for p in exc.problems:
-        if fmt == "github":
-            line = f",line={p.line}" if p.line else ""
-            print(f"::error file={p.file.split(':')[0]}{line}::{p.key + ': ' if p.key else ''}{p.message}")
-        else:
-            print(p)
-    print(f"{len(exc.problems)} problem(s) in the data", file=sys.stderr)
+def add_setting_flags(p: argparse.ArgumentParser) -> None:
+    """One flag per setting marked `cli` in Settings: its type, choices and help come from the declaration."""
+    for name, info in Settings.model_fields.items():
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        if not extra.get("cli"):
+            continue
+        kind = info.annotation
+        choices = typing.get_args(kind) if typing.get_origin(kind) is typing.Literal else None
+        conv = {int: int, float: float}.get(kind, str)
+        p.add_argument(f"--{name.replace('_', '-')}", dest=name, type=conv, choices=choices,
+                       help=f"{info.description} (default from mkdocs.yml, else {info.default})")
 
 
-def _load(settings: Settings):
-    """The validated project, or None after printing every problem."""
+def _load(settings: Settings, fmt: str = "text"):
     try:
         return load_project(settings.root, settings.content_dir, settings.snippets_dir)
     except DataError as exc:
-        _print_problems(exc, "text")
+        print("\n".join(problem_lines(exc.problems, fmt)))
+        print(f"{len(exc.problems)} problem(s) in the data", file=sys.stderr)
         return None
 
 
 def _report(result: BuildResult, fmt: str, root: Path) -> int:
-    for o in result.failures:
-        if fmt == "github":
-            rel = o.run.script.resolve().relative_to(root.resolve()).as_posix()
-            line = f",line={o.line}" if o.line else ""
-            msg = failure_line(o, root).split(": ", 1)[1].replace("\n", "%0A")
-            print(f"::error file={rel}{line},title={o.status}::{msg}")
-        else:
-            print(failure_line(o, root))
-    print(f"generator: {result.summary()}")
+    for line in failure_lines(result, root, fmt):
+        print(line)
+    print(f"generator: {summary(result)}")
     return 1 if result.failures else 0
 
 
-def cmd_check(args) -> int:
+# ----------------------------------------------------------------------------- commands
+def cmd_check(args, settings: Settings) -> int:
     """Validate everything, execute what is not cached, report failures as file:line lines; non-zero on failure."""
-    settings = _settings(args)
-    try:
-        result = run_build(settings)
-    except DataError as exc:
-        _print_problems(exc, args.format)
+    project = _load(settings, args.format)
+    if project is None:
         return 2
-    return _report(result, args.format, settings.root)
+    return _report(run_build(settings, project), args.format, settings.root)
 
 
-def cmd_run(args) -> int:
-    settings = _settings(args)
+def cmd_run(args, settings: Settings) -> int:
     project = _load(settings)
     if project is None:
         return 2
@@ -98,17 +90,16 @@ def cmd_run(args) -> int:
     runners = [args.framework] if args.framework else None
     devices = [args.device] if args.device else None
     result = run_build(settings, project, tasks=[args.task], runners=runners, devices=devices)
+    from .verify import clean
     for o in result.outcomes:
-        wall = (o.record.get("outcome") or {}).get("wall_s")
-        print(f"{o.run.id:50} {o.status:10} {'' if wall is None else f'{wall:6.2f} s'}  {o.message}")
-        if args.verbose and o.record.get("stdout"):
-            from .verify import clean
-            print("    " + clean(o.record["stdout"]).replace("\n", "\n    "))
+        wall = "" if o.wall_s is None else f"{o.wall_s:6.2f} s"
+        print(f"{o.run.id:50} {o.status!s:10} {wall}  {o.message}")
+        if args.verbose and o.record and o.record.stdout:
+            print("    " + clean(o.record.stdout).replace("\n", "\n    "))
     return _report(result, "text", settings.root)
 
 
-def cmd_list(args) -> int:
-    settings = _settings(args)
+def cmd_list(args, settings: Settings) -> int:
     project = _load(settings)
     if project is None:
         return 2
@@ -118,49 +109,55 @@ def cmd_list(args) -> int:
     return 0
 
 
-def cmd_render(args) -> int:
-    """Render every page to Markdown in a folder, for inspection (executes what is not cached)."""
-    from .render import render_site, verification_json
-    settings = _settings(args)
+def cmd_render(args, settings: Settings) -> int:
+    """Write the site as a folder that builds on its own (OUT/mkdocs.yml, OUT/docs/); executes what is not cached."""
+    from .export import export_site
+    from .machine import describe
+    from .render import SiteData, render_site
+    from .tools.bench import read_results
     project = _load(settings)
     if project is None:
         return 2
     result = run_build(settings, project)
-    out = Path(args.out)
-    pages, assets = render_site(project, result, chart_cache=settings.cache_path)
-    for page in pages:
-        path = out / page.path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(page.markdown, "utf-8")
-    for rel, content in assets.items():
-        path = out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-    (out / "verification.json").write_text(verification_json(result), "utf-8")
-    print(f"wrote {out}; generator: {result.summary()}")
+    data = SiteData(machine=describe(), bench=read_results(settings.root), chart_cache=settings.cache_path)
+    pages, assets = render_site(project, result, data, settings.templates_path)
+    try:
+        export_site(Path(args.out), settings.root, project, result, pages, assets)
+    except ValueError as exc:
+        print(f"render: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {args.out} (build it with `zensical build` or `mkdocs build` there); generator: {summary(result)}")
     return 0
 
 
-def cmd_schema(args) -> int:
-    """Write the JSON Schema of every content file and of task.yml, for editors."""
+def cmd_schema(args, settings: Settings | None) -> int:
+    """Write the JSON Schema of every content file, of task.yml and of the plugin's options, for editors."""
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    for name, model in {**CONTENT_FILES, "task.yml": Task}.items():
+    for name, model in {**CONTENT_FILES, "task.yml": Task, "mkdocs-plugin.yml": Settings}.items():
         path = out / (name.removesuffix(".yml") + ".schema.json")
         path.write_text(json.dumps(model.model_json_schema(), indent=2) + "\n", "utf-8")
         print(path)
     return 0
 
 
-def cmd_merge(args) -> int:
+def cmd_options(args, settings: Settings | None) -> int:
+    """The plugin's options as a Markdown table (what the README shows)."""
+    print("| option | default | what it does |\n|---|---|---|")
+    for name in OPTIONS:
+        info = Settings.model_fields[name]
+        print(f"| `{name}` | `{info.default}` | {info.description} |")
+    return 0
+
+
+def cmd_merge(args, settings: Settings) -> int:
     from .cache import Store
-    settings = _settings(args)
     merged, skipped = Store(settings.cache_path).merge_from(Path(args.dir))
     print(f"merged {merged} record(s) into {settings.cache_path}; skipped {skipped} damaged")
     return 0
 
 
-def cmd_build(args) -> int:
+def cmd_build(args, settings: Settings) -> int:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
@@ -174,45 +171,44 @@ def cmd_build(args) -> int:
     return 0
 
 
-def cmd_bench(args) -> int:
-    from .bench import main as bench_main
+def cmd_bench(args, settings: Settings) -> int:
+    from .tools.bench import main as bench_main
     return bench_main(args)
+
+
+NEEDS_NO_SETTINGS = {cmd_schema, cmd_options}
 
 
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     ap.add_argument("--root", default=".", help="project root (where mkdocs.yml, content/ and snippets/ are)")
     sub = ap.add_subparsers(dest="cmd", required=True)
-
-    def common(p):
-        p.add_argument("--devices", choices=("auto", "cpu", "gpu"))
-        p.add_argument("--timeout", type=float)
-        p.add_argument("--parallel", type=int)
-        p.add_argument("--cache-dir")
-
     p = sub.add_parser("check", help="the pull-request gate")
     p.add_argument("--format", choices=("text", "github"), default="text")
-    common(p)
+    add_setting_flags(p)
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("run", help="run one task")
     p.add_argument("task")
-    p.add_argument("--framework", help="pytorch, tensorflow, keras or keras/<backend>")
+    p.add_argument("--framework", choices=[*RUNNERS, *(f for f in FRAMEWORKS if f not in RUNNERS)],
+                   help="a runner or a framework script")
     p.add_argument("--device", choices=("cpu", "gpu"))
     p.add_argument("-v", "--verbose", action="store_true", help="print each run's output")
-    common(p)
+    add_setting_flags(p)
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("list", help="list the tasks")
     p.set_defaults(func=cmd_list)
-    p = sub.add_parser("render", help="render the pages as Markdown into a folder")
+    p = sub.add_parser("render", help="write the site as a folder another engine (Zensical, MkDocs) can build")
     p.add_argument("--out", required=True)
-    common(p)
+    add_setting_flags(p)
     p.set_defaults(func=cmd_render)
-    p = sub.add_parser("schema", help="export the JSON Schemas of the content files")
+    p = sub.add_parser("schema", help="export the JSON Schemas of the content files, task.yml and the plugin options")
     p.add_argument("--out", default="schemas")
     p.set_defaults(func=cmd_schema)
+    p = sub.add_parser("options", help="the plugin's options, as a Markdown table")
+    p.set_defaults(func=cmd_options)
     p = sub.add_parser("merge", help="merge another run store (e.g. from a GPU machine) into this one")
     p.add_argument("dir")
-    p.add_argument("--cache-dir")
+    add_setting_flags(p)
     p.set_defaults(func=cmd_merge)
     p = sub.add_parser("build", help="build the site (mkdocs build)")
     p.add_argument("--strict", action="store_true")
@@ -226,5 +222,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return args.func(args)
-
+    if args.func in NEEDS_NO_SETTINGS:
+        return args.func(args, None)
+    try:
+        settings = settings_from(args)
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return args.func(args, settings)

@@ -30,7 +30,3 @@ class DataError(GeneratorError):
         self.problems = sorted(set(problems))
         lines = "\n".join(f"  {p}" for p in self.problems)
         super().__init__(f"{len(self.problems)} problem(s) in the data:\n{lines}")
-
-
-class ExecutionError(GeneratorError):
-    """Runs failed; raised by the CLI and the plugin under the strict failure policy."""

@@ -89,11 +89,11 @@ def site_nav(project) -> list:
 
 def generated_files(project, build, assets: Mapping[str, bytes]) -> dict[str, bytes]:
     """Every generated file a page links to, besides the pages: charts, the snippet downloads, verification.json."""
-    from .render import verification_json
+    from .report import verification_json
     files = dict(assets)
     for tid, spec in sorted(project.tasks.items()):
-        for fw, path in spec.scripts.items():
-            files[f"downloads/{tid}/{tid}_{fw}.py"] = path.read_bytes()
+        for fw, code in spec.code.items():  # the bytes the loader read (no link followed), not the path again
+            files[f"downloads/{tid}/{tid}_{fw}.py"] = code
     files["verification.json"] = verification_json(build).encode("utf-8")
     return files
 
@@ -107,7 +107,7 @@ def static_files(docs_dir: Path) -> list[tuple[str, bytes]]:
     out = []
     for path in sorted(docs_dir.rglob("*")):
         rel = path.relative_to(docs_dir)
-        if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+        if path.is_file() and not path.is_symlink() and not any(part.startswith(".") for part in rel.parts):
             out.append((rel.as_posix(), path.read_bytes()))
     return out
 

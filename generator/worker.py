@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import builtins
 import ctypes
+import io
 import json
 import os
 import select
@@ -324,7 +325,7 @@ def main() -> None:
     preload = [m for m in sys.argv[3].split(",") if m]
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the executor decides what an interrupt means
     sock = socket.socket(fileno=channel_fd)
-    channel = sock.makefile("w", buffering=1, encoding="utf-8")
+    channel = io.TextIOWrapper(sock.makefile("wb"), encoding="utf-8", line_buffering=True)
     requests = sock.makefile("r", encoding="utf-8")
     # the generator's own folder was needed to start this module; snippets must not import from it
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
