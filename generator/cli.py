@@ -84,6 +84,9 @@ def cmd_check(args) -> int:
     except DataError as exc:
         _print_problems(exc, args.format)
         return 2
+    from .facts import review_lines
+    for line in review_lines(result.project if hasattr(result, "project") else load_project(settings.root, settings.content_dir, settings.snippets_dir)):
+        print(f"::warning::{line}" if args.format == "github" else f"review: {line}")
     return _report(result, args.format, settings.root)
 
 
@@ -221,6 +224,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="a small configuration (what the test suite runs)")
     p.add_argument("--out", default="bench/results.json")
     p.set_defaults(func=cmd_bench)
+    from .sources import add_cli
+    add_cli(sub)   # check-sources
     return ap
 
 

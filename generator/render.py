@@ -18,6 +18,7 @@ from .models import FRAMEWORKS
 from .pipeline import BuildResult
 from .plan import cpu_name, gpu_name
 from .runners import RUNNERS
+from .sources import report_markdown as sources_report
 from .verify import PASSED, SKIPPED, STATUSES, Outcome, clean
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -61,6 +62,7 @@ def environment(overrides: Path | None = None) -> Environment:
                       keep_trailing_newline=True)
     env.filters.update(fence=fence, indent4=indent, cell=cell, md=md)
     env.globals.update(LABELS=LABELS, ICONS=ICONS, FRAMEWORKS=FRAMEWORKS, STATUSES=STATUSES)
+    env.globals["sources_report"] = lambda project: Markup(sources_report(project))  # verification page: cited URLs
     return env
 
 
