@@ -20,7 +20,7 @@ from datetime import date
 
 _DATE = r"\d{4}-\d{2}(?:-\d{2})?"
 _NAME = r"[A-Za-z][\w.+-]*(?: [A-Za-z][\w.+-]*)*"
-_VERSION = r"v?\d+(?:\.\d+)*"
+_VERSION = r"(?:v\d+(?:\.\d+)*|\d+(?:\.\d+)+)"  # "v5" or "2.13.0": a bare "2026" is not a version
 _ITEM = re.compile(rf"^(?:(?P<date>{_DATE})|(?P<name>{_NAME}) (?P<version>{_VERSION}))$")
 _TRAILING_DATE = re.compile(rf"^(?P<body>.+?) \((?P<date>{_DATE})\)$")
 

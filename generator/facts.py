@@ -132,8 +132,9 @@ def due(as_of: str | AsOf, pinned: dict[str, str], max_age_days: int = DEFAULT_R
 
 # ---------------------------------------------------------------------------- references
 def escape(value: str) -> str:
-    """Markdown- and HTML-inert text (values are validated plain already; this is the second line of defence)."""
-    return re.sub(r"([\\`*_\[\]<>#|{}])", r"\\\1", value).replace("&", "&amp;")
+    """Markdown- and HTML-inert text. Values are validated plain already (an underscore only inside a word, which
+    Markdown leaves alone), so on a valid value this changes nothing; it is the second line of defence."""
+    return re.sub(r"([\\`*\[\]<>#|{}])", r"\\\1", value).replace("&", "&amp;")
 
 
 def rendered_value(fact: Fact, stale: list[str]) -> str:
