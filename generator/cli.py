@@ -77,7 +77,11 @@ def cmd_check(args, settings: Settings) -> int:
     project = _load(settings, args.format)
     if project is None:
         return 2
-    return _report(run_build(settings, project), args.format, settings.root)
+    result = run_build(settings, project)
+    from .facts import review_lines
+    for line in review_lines(project):
+        print(f"::warning::{line}" if args.format == "github" else f"review: {line}")
+    return _report(result, args.format, settings.root)
 
 
 def cmd_run(args, settings: Settings) -> int:
@@ -114,12 +118,14 @@ def cmd_render(args, settings: Settings) -> int:
     from .export import export_site
     from .machine import describe
     from .render import SiteData, render_site
+    from .sources import load_results
     from .tools.bench import read_results
     project = _load(settings)
     if project is None:
         return 2
     result = run_build(settings, project)
-    data = SiteData(machine=describe(), bench=read_results(settings.root), chart_cache=settings.cache_path)
+    data = SiteData(machine=describe(), bench=read_results(settings.root),
+                    sources=load_results(project), chart_cache=settings.cache_path)
     pages, assets = render_site(project, result, data, settings.templates_path)
     try:
         export_site(Path(args.out), settings.root, project, result, pages, assets)
@@ -176,6 +182,11 @@ def cmd_bench(args, settings: Settings) -> int:
     return bench_main(args)
 
 
+def cmd_check_sources(args, settings: Settings) -> int:
+    from .sources import check_command
+    return check_command(args, settings)
+
+
 NEEDS_NO_SETTINGS = {cmd_schema, cmd_options}
 
 
@@ -217,6 +228,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="a small configuration (what the test suite runs)")
     p.add_argument("--out", default="bench/results.json")
     p.set_defaults(func=cmd_bench)
+    p = sub.add_parser("check-sources", help="fetch every cited URL and check its quotes (needs a network)")
+    p.add_argument("--timeout", dest="fetch_timeout", type=float, default=15.0, help="seconds per URL")
+    p.add_argument("--url", action="append", help="check only this URL (repeatable)")
+    p.set_defaults(func=cmd_check_sources)
     return ap
 
 

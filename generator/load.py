@@ -12,10 +12,12 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from . import facts as fx
 from . import models as m
 from .errors import DataError, Problem
 from .files import UnsafeFile, is_regular_dir, python_source, read_bytes
 from .runners import FRAMEWORKS
+from .sources import url_problem
 
 CONTENT_FILES: dict[str, type[BaseModel]] = {
     "frameworks.yml": m.FrameworksFile,
@@ -24,6 +26,7 @@ CONTENT_FILES: dict[str, type[BaseModel]] = {
     "faq.yml": m.FaqFile,
     "choosing.yml": m.ChoosingFile,
     "groups.yml": m.GroupsFile,
+    "facts.yml": fx.FactsFile,   # read first: the others refer to its facts as [[fact:id]]
 }
 SCRIPTS = {fw: f"{fw}.py" for fw in FRAMEWORKS}
 MAX_TEXT = 20_000  # characters in one content string; keeps every check linear and every page bounded
@@ -88,6 +91,7 @@ class Project:
     faq: m.FaqFile
     choosing: m.ChoosingFile
     groups: m.GroupsFile
+    facts: fx.FactsFile
     tasks: dict[str, TaskSpec] = field(default_factory=dict)
     links: Links = field(default_factory=Links)
 
@@ -367,7 +371,9 @@ def load_project(root: Path, content_dir: str = "content", snippets_dir: str = "
     root = Path(root)
     problems: list[Problem] = []
     loaded: dict[str, BaseModel] = {}
-    for name, model in CONTENT_FILES.items():
+    expand = None
+    for name in sorted(CONTENT_FILES, key=lambda n: n != "facts.yml"):
+        model = CONTENT_FILES[name]
         path = root / content_dir / name
         if not path.exists() and not path.is_symlink():
             problems.append(Problem(_rel(path, root), None, "", "file is missing"))
@@ -375,11 +381,20 @@ def load_project(root: Path, content_dir: str = "content", snippets_dir: str = "
         data, node, errs = read_yaml(path, root)
         problems += errs
         if data is not None:
-            obj, errs = validate(data, model, node, _rel(path, root))
+            rel = _rel(path, root)
+            if name != "facts.yml" and expand is not None:
+                data, errs = expand(data)
+                problems += [Problem(rel, _line_of(node, loc), _loc_str(loc), msg) for loc, msg in errs]
+            obj, errs = validate(data, model, node, rel)
             problems += errs
+            problems += [Problem(rel, _line_of(node, loc), _loc_str(loc), msg) for loc, msg in source_url_problems(data)]
             if obj is not None:
                 loaded[name] = obj
-    tasks, errs = load_tasks(root, root / snippets_dir)
+                if name == "facts.yml":
+                    problems += [Problem(rel, _line_of(node, loc), _loc_str(loc), msg) for loc, msg in fx.registry_problems(obj)]
+        if name == "facts.yml":
+            expand = fact_expander(loaded.get(name), root, content_dir)
+    tasks, errs = load_tasks(root, root / snippets_dir, expand)
     problems += errs
     problems += check_references(root, loaded, tasks, content_dir)
     if problems:
@@ -389,7 +404,36 @@ def load_project(root: Path, content_dir: str = "content", snippets_dir: str = "
     return project
 
 
-def load_tasks(root: Path, snippets: Path) -> tuple[dict[str, TaskSpec], list[Problem]]:
+def fact_expander(facts: fx.FactsFile | None, root: Path, content_dir: str):
+    """A function replacing [[fact:id]] in loaded YAML data; None when facts.yml did not load (its problems say why)."""
+    if facts is None:
+        return None
+    pinned = fx.pins(root, content_dir)
+    values = {f.id: fx.rendered_value(f, fx.due(f.as_of, pinned, facts.review_after_days)) for f in facts.facts}
+    known = sorted(values)
+    return lambda data: fx.expand(data, values, known)
+
+
+def source_url_problems(data, loc: tuple = ()) -> list[tuple[tuple, str]]:
+    """Source URLs that are malformed for their site (a docs page's _sources copy, a blob of rendered docs...)."""
+    out: list[tuple[tuple, str]] = []
+    if isinstance(data, dict):
+        for k, v in data.items():
+            if k == "sources" and isinstance(v, list):
+                for i, src in enumerate(v):
+                    if isinstance(src, dict) and isinstance(src.get("url"), str):
+                        msg = url_problem(src["url"])
+                        if msg:
+                            out.append((loc + (k, i, "url"), msg))
+            else:
+                out += source_url_problems(v, loc + (k,))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            out += source_url_problems(v, loc + (i,))
+    return out
+
+
+def load_tasks(root: Path, snippets: Path, expand=None) -> tuple[dict[str, TaskSpec], list[Problem]]:
     tasks: dict[str, TaskSpec] = {}
     problems: list[Problem] = []
     if not snippets.is_dir():
@@ -431,6 +475,9 @@ def load_tasks(root: Path, snippets: Path) -> tuple[dict[str, TaskSpec], list[Pr
                                         f"cannot decode the script: {exc}"))
         if data is None:
             continue
+        if expand is not None:
+            data, errs = expand(data)
+            problems += [Problem(_rel(yml, root), _line_of(node, loc), _loc_str(loc), msg) for loc, msg in errs]
         task, errs = validate(data, m.Task, node, _rel(yml, root))
         problems += errs
         if task is not None and len(code) == len(SCRIPTS):

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from .asof import FORMAT_HELP, validate_as_of
 from .runners import FRAMEWORKS, RUN_KEYS
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
@@ -32,6 +33,7 @@ def _http_url(value: str) -> str:
 
 
 HttpUrl = Annotated[str, AfterValidator(_http_url)]
+AsOfText = Annotated[str, AfterValidator(validate_as_of), Field(min_length=2, description=f"Version(s) or date the statement holds for: {FORMAT_HELP}.")]
 
 
 class Source(Model):
@@ -39,13 +41,15 @@ class Source(Model):
 
     url: HttpUrl
     title: str = Field(min_length=3)
+    quote: str | None = Field(default=None, min_length=8, max_length=400,
+                              description="Words on the page that support the statement; `check-sources` looks for them.")
 
 
 class Sourced(Model):
     """Anything stated as fact: it carries sources and the version or date it holds for."""
 
     sources: list[Source] = Field(min_length=1)
-    as_of: str = Field(min_length=2, description="Version or date the statement holds for, e.g. 'TensorFlow 2.21.0' or '2026-11'.")
+    as_of: AsOfText
 
 
 # --------------------------------------------------------------------------- frameworks.yml

@@ -21,6 +21,7 @@ from .pipeline import run_build
 from .render import Page, SiteData, render_site
 from .report import failure_line, summary
 from .settings import Settings, SettingsError, make_settings
+from .sources import load_results
 from .tools.bench import read_results
 
 log = logging.getLogger("mkdocs.plugins.generator")
@@ -80,7 +81,8 @@ class GeneratorPlugin(BasePlugin[_Options]):
         log.info(f"generator: {summary(build)}")
         if build.failures and self.settings.failure_policy == "strict" and not self.serving:
             raise PluginError(f"{len(build.failures)} run(s) failed (failure_policy: strict)")
-        data = SiteData(machine=describe(), bench=read_results(self.settings.root), chart_cache=self.settings.cache_path)
+        data = SiteData(machine=describe(), bench=read_results(self.settings.root),
+                        sources=load_results(self.project), chart_cache=self.settings.cache_path)
         pages, assets = render_site(self.project, build, data, self.settings.templates_path)
         self.pages = {page.path: page for page in pages}
         for path, content in generated_files(self.project, build, assets).items():

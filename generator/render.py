@@ -20,6 +20,7 @@ from .pipeline import BuildResult
 from .record import Checked, SkipKind, Status
 from .runners import FRAMEWORK_LABELS, FRAMEWORKS, RUNNERS
 from .verify import clean
+from .sources import report_markdown
 
 TEMPLATES = Path(__file__).parent / "templates"
 # every character Markdown or HTML could read as syntax becomes a numeric character reference
@@ -39,6 +40,7 @@ class SiteData:
 
     machine: str = ""
     bench: dict | None = None          # the latest `make bench` figures
+    sources: dict = field(default_factory=dict)  # the latest `check-sources` results, by URL
     chart_cache: Path | None = None
     extra: dict = field(default_factory=dict)
 
@@ -186,6 +188,9 @@ class Renderer:
         cls = "passed" if o.passed else ("skipped" if o.skipped else "failed")
         title = o.message or o.device_name
         return Markup(f'<span class="run-badge run-{cls}" title="{text(title)}">{text(words)}</span>')
+
+    def sources_report(self) -> Markup:
+        return Markup(report_markdown(self.p, self.data.sources))
 
     def passed_of(self, tid: str) -> tuple[int, int]:
         outs = self.by_task.get(tid, [])

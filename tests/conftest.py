@@ -20,24 +20,26 @@ MINI_CONTENT = {
     "frameworks.yml": {"frameworks": [
         {"id": fid, "name": name, "maintainer": "M", "governance": "G", "first_release": "2016-01", "licence": "Apache-2.0",
          "languages": ["Python"], "version": "1.0", "package": fid, "home": "https://example.org/", "docs": "https://example.org/docs",
-         "summary": f"{name} summary.", "sources": SRC, "as_of": "1.0"}
+         "summary": f"{name} summary.", "sources": SRC, "as_of": f"{name} 1.0"}
         for fid, name in (("pytorch", "PyTorch"), ("tensorflow", "TensorFlow"), ("keras", "Keras"))]},
     "criteria.yml": {"criteria": [
         {"id": "execution-model", "title": "Execution model", "group": "Design", "question": "How does code run?",
          "cells": {f: _cell(f) for f in ("pytorch", "tensorflow", "keras")}, "tasks": []}]},
     "claims.yml": {"claims": [
         {"id": "static-graphs", "claim": "TensorFlow only builds static graphs", "verdict": "outdated",
-         "statement": "Eager by default.", "sources": SRC, "as_of": "2.21", "criteria": ["execution-model"], "tasks": []}]},
+         "statement": "Eager by default.", "sources": SRC, "as_of": "TensorFlow 2.21", "criteria": ["execution-model"], "tasks": []}]},
     "faq.yml": {"questions": [
         {"id": "faster", "question": "Which is faster?", "answer": "Measure it.", "sources": SRC, "as_of": "2026-11"}]},
     "choosing.yml": {
-        "pros_cons": {f: {"pros": [{"text": "good", "sources": SRC, "as_of": "1.0"}], "cons": [{"text": "bad", "sources": SRC, "as_of": "1.0"}]}
+        "pros_cons": {f: {"pros": [{"text": "good", "sources": SRC, "as_of": "Keras 1.0"}], "cons": [{"text": "bad", "sources": SRC, "as_of": "Keras 1.0"}]}
                       for f in ("pytorch", "tensorflow", "keras")},
-        "use_cases": [{"use_case": "research", "recommend": ["pytorch"], "reason": "r", "sources": SRC, "as_of": "1.0"}],
+        "use_cases": [{"use_case": "research", "recommend": ["pytorch"], "reason": "r", "sources": SRC, "as_of": "Keras 1.0"}],
         "decision": [{"id": "start", "question": "Q?", "options": [
             {"answer": "a", "recommend": ["keras"], "reason": "r", "sources": SRC},
             {"answer": "b", "recommend": ["pytorch"], "reason": "r", "sources": SRC}]}]},
     "groups.yml": {"groups": [{"id": "basics", "title": "Basics", "intro": "Intro."}]},
+    "facts.yml": {"facts": [{"id": "demo-fact", "subject": "demo subject", "value": "a demo value",
+                             "sources": SRC, "as_of": "2026-11"}]},
 }
 
 GOOD = "RESULT = [1.0, 2.0]\nprint('hello from', __file__.rsplit('/', 1)[-1])\n"
