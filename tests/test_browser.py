@@ -15,7 +15,9 @@ from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
 
-from conftest import PROJECT, ROOT
+from support import ROOT, real
+
+PROJECT, PLAN, RUNS, REAL_DATA_ERROR = real()
 
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import ROOT, leftover_processes, make_project, mini_settings
+from support import ROOT, leftover_processes, make_project, mini_settings
 from generator.cache import Store
 from generator.pipeline import run_build
 
@@ -74,7 +74,7 @@ def _check(root: Path, env_extra: dict | None = None, **kw) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(ROOT), **(env_extra or {}))
     return subprocess.Popen([sys.executable, "-c", (
         "import sys; from pathlib import Path; sys.path.insert(0, %r)\n"
-        "from conftest import mini_settings\nfrom generator.pipeline import run_build\n"
+        "from support import mini_settings\nfrom generator.pipeline import run_build\n"
         "r = run_build(mini_settings(Path(%r)))\nprint(r.summary())\nsys.exit(1 if r.failures else 0)\n") % (str(ROOT / "tests"), str(root))],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
 

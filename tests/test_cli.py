@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 
-from conftest import ROOT, make_project
+from support import ROOT, make_project
 
 BROKEN = "x = 1\nraise ValueError('broken on purpose')\n"
 

@@ -7,7 +7,9 @@ from importlib import metadata
 import pytest
 import yaml
 
-from conftest import PROJECT, ROOT
+from support import ROOT, real
+
+PROJECT, PLAN, RUNS, REAL_DATA_ERROR = real()
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 REQUIRED_CRITERIA = {

@@ -10,8 +10,11 @@ import time
 
 import pytest
 
-from conftest import leftover_processes, make_project, mini_settings
-from generator.pipeline import failure_line, run_build
+import os
+
+from support import leftover_processes, make_project, mini_settings, process_tag
+from generator.pipeline import run_build
+from generator.report import failure_line
 
 MARK = "4242.4242"  # an argument no other process on the machine uses: marks processes the snippets started
 TIMEOUT = 3.0
@@ -37,9 +40,10 @@ FAULTS = {
         f"        os.execvp('sleep', ['sleep', '{MARK}'])\n    os._exit(0)\n"
         "RESULT = [1.0, 2.0]\n", "passed", ""),
     "kills-worker": ("import os, signal, time\nos.kill(os.getppid(), signal.SIGKILL)\ntime.sleep(600)\n", "crashed",
-                     "crashed: the worker running this snippet died (killed by SIGKILL); a snippet that kills its parent process does this"),
+                     "crashed: the worker running this snippet died (killed by SIGKILL); a snippet that kills or stops "
+                     "its parent process does this"),
     "unserialisable": ("RESULT = object()\n", "failed", "RESULT cannot be serialised: a value of type builtins.object cannot be serialised"),
-    "mismatch": ("RESULT = [1.0, 2.5]\n", "mismatched", "RESULT disagrees with TensorFlow (cpu)"),
+    "mismatch": ("RESULT = [1.0, 2.5]\n", "mismatched", "RESULT disagrees with TensorFlow (cpu), the majority"),
     "writes-files": ("import os\nopen('out.txt', 'w').write('x')\nopen(os.path.expanduser('~/home.txt'), 'w').write('x')\n"
                      "RESULT = [1.0, 2.0]\n", "passed", ""),
 }
@@ -67,9 +71,15 @@ def faulty_build(tmp_path_factory):
     subprocess.run([*git, "add", "-A"], cwd=root, check=True)
     subprocess.run([*git, "commit", "-qm", "snippets"], cwd=root, check=True)
     settings = mini_settings(root, timeout=TIMEOUT)
-    t0 = time.monotonic()
-    result = run_build(settings)
-    return root, result, time.monotonic() - t0
+    tag = process_tag()
+    os.environ["GENERATOR_TEST_TAG"] = tag
+    try:
+        t0 = time.monotonic()
+        result = run_build(settings)
+        seconds = time.monotonic() - t0
+    finally:
+        del os.environ["GENERATOR_TEST_TAG"]
+    return root, result, seconds, tag
 
 
 def outcome(result, run_id):
@@ -78,7 +88,7 @@ def outcome(result, run_id):
 
 @pytest.mark.parametrize("tid", sorted(FAULTS))
 def test_each_fault_gets_its_own_status(faulty_build, tid):
-    _, result, _ = faulty_build
+    _, result, *_ = faulty_build
     code, status, message = FAULTS[tid]
     o = outcome(result, f"{tid}/pytorch/cpu")
     assert (o.status, o.message) == (status, message)
@@ -88,50 +98,50 @@ def test_each_fault_gets_its_own_status(faulty_build, tid):
 
 @pytest.mark.parametrize("tid", sorted(EXPECTED_FAILURES))
 def test_expected_failures(faulty_build, tid):
-    _, result, _ = faulty_build
+    _, result, *_ = faulty_build
     _, _, status, message = EXPECTED_FAILURES[tid]
     o = outcome(result, f"{tid}/pytorch/cpu")
     assert (o.status, o.message) == (status, message)
 
 
 def test_expected_output(faulty_build):
-    _, result, _ = faulty_build
+    _, result, *_ = faulty_build
     assert outcome(result, "expected-output/pytorch/cpu").status == "passed"
     o = outcome(result, "expected-output/keras/jax/cpu")
     assert (o.status, o.message) == ("failed", "expected output 'not printed' was not printed")
 
 
 def test_failure_names_file_line_framework_and_traceback(faulty_build):
-    root, result, _ = faulty_build
+    root, result, *_ = faulty_build
     o = outcome(result, "raises/pytorch/cpu")
     assert failure_line(o, root) == "snippets/raises/pytorch.py:2: failed: [PyTorch, cpu] ValueError: boom on purpose"
-    tb = o.record["outcome"]["error"]["traceback"]
+    tb = o.error.traceback
     assert tb.startswith('  File "snippets/raises/pytorch.py", line 2, in <module>\n')  # the project path, no machine path
-    assert "generator" not in tb and "runpy" not in tb  # none of the worker's own frames
+    assert "generator" not in tb and "worker.py" not in tb  # none of the worker's own frames
 
 
 def test_mismatch_shows_both_values(faulty_build):
-    _, result, _ = faulty_build
+    _, result, *_ = faulty_build
     o = outcome(result, "mismatch/pytorch/cpu")
     assert o.details == ["RESULT[1]: 2.5 != 2.0"]
 
 
 def test_faults_stop_within_their_limits(faulty_build):
-    _, result, seconds = faulty_build
+    _, result, seconds, _ = faulty_build
     for tid in ("sleeps", "busy-loop", "kills-worker"):
         o = outcome(result, f"{tid}/pytorch/cpu")
-        assert o.record["total_s"] < TIMEOUT + 3, (tid, o.record["total_s"])
+        assert o.record.total_s < TIMEOUT + 3, (tid, o.record.total_s)
     # 3 runs hang until their timeout; everything else is quick, two at a time
     assert seconds < 4 * TIMEOUT + 30
 
 
 def test_no_process_outlives_the_build(faulty_build):
-    assert leftover_processes(MARK) == []
-    assert leftover_processes("-m generator.worker") == []
+    *_, tag = faulty_build
+    assert leftover_processes(tag) == []
 
 
 def test_snippets_write_only_in_their_own_folders(faulty_build):
-    root, result, _ = faulty_build
+    root, result, *_ = faulty_build
     status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=root, capture_output=True, text=True)
     assert status.stdout == ""  # the repository is untouched by snippets that write files
     assert not (root / "snippets" / "writes-files" / "out.txt").exists()
@@ -139,17 +149,17 @@ def test_snippets_write_only_in_their_own_folders(faulty_build):
 
 
 def test_peak_memory_and_times_are_recorded(faulty_build):
-    _, result, _ = faulty_build
+    _, result, *_ = faulty_build
     o = outcome(result, "writes-files/tensorflow/cpu")
-    assert o.record["peak_rss_mb"] > 1 and 0 <= o.record["outcome"]["wall_s"] < o.record["total_s"]
-    assert o.record["device_name"] and o.record["python"].startswith("CPython 3.11")
+    assert o.record.peak_rss_mb > 1 and 0 <= o.wall_s < o.record.total_s
+    assert o.record.device_name and o.record.python.startswith("CPython 3.11")
 
 
 def test_gpu_runs_without_a_gpu_are_skipped_not_passed(tmp_path):
     root = make_project(tmp_path, {"demo": {"task": {"devices": ["cpu", "gpu"]}}})
     result = run_build(mini_settings(root, devices="auto"))
     gpu = [o for o in result.outcomes if o.run.device == "gpu"]
-    from generator.plan import gpu_name
+    from generator.machine import gpu_name
     if gpu_name() is None:
         assert gpu and all(o.status == "skipped" and o.message.startswith("not run on GPU here") for o in gpu)
     else:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINI_CONTENT, SRC, make_project
+from support import MINI_CONTENT, SRC, make_project
 from generator import facts as fx
 from generator import sources
 from generator.asof import parse_as_of
@@ -228,7 +228,7 @@ def test_check_sources_records_status_redirects_and_quotes(tmp_path, server, cap
     assert urls[f"{server}/old"]["result"] == "redirected" and urls[f"{server}/old"]["final_url"] == f"{server}/page"
     assert urls[f"{server}/page"]["result"] == "quote not found"
     assert urls[f"{server}/gone"]["result"] == "HTTP 404"
-    report = sources.report_markdown(p)
+    report = sources.report_markdown(p, sources.load_results(p))
     assert "**4 distinct URLs**" in report and "| redirected |" in report and "| HTTP 404 |" in report
 
 

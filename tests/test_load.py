@@ -6,7 +6,7 @@ import copy
 import pytest
 import yaml
 
-from conftest import MINI_CONTENT, make_project
+from support import MINI_CONTENT, make_project
 from generator.errors import DataError
 from generator.load import load_project
 

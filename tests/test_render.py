@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from conftest import make_project, mini_settings
+from support import make_project, mini_settings
 from generator.load import load_project
 from generator.pipeline import run_build
 from generator.render import cell, fence, render_pages, verification_json
@@ -82,7 +82,7 @@ def test_verification_json(pages):
 
 
 def test_links_between_tasks_criteria_and_claims_go_both_ways(tmp_path):
-    from conftest import MINI_CONTENT
+    from support import MINI_CONTENT
     import copy
     claims = copy.deepcopy(MINI_CONTENT["claims.yml"])
     claims["claims"][0]["tasks"] = ["demo"]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_project
+from support import make_project
 
 BROKEN = "x = 1\nraise ValueError('broken on purpose')\n"
 

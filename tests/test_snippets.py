@@ -12,7 +12,9 @@ import sys
 
 import pytest
 
-from conftest import PLAN, PROJECT, REAL_DATA_ERROR, ROOT, RUNS
+from support import ROOT, real
+
+PROJECT, PLAN, RUNS, REAL_DATA_ERROR = real()
 
 pytestmark = pytest.mark.snippets
 
@@ -23,11 +25,10 @@ def test_run(real_build, name):
     o = next(o for o in real_build.outcomes if o.run.id == run.id)
     if o.status == "skipped":
         pytest.skip(o.message)
-    from generator.pipeline import failure_line
+    from generator.report import failure_line
     from generator.verify import clean
-    err = (o.record.get("outcome") or {}).get("error") or {}
-    assert o.status == "passed", "\n".join([failure_line(o, ROOT), *o.details, err.get("traceback", ""),
-                                            clean(o.record.get("stderr") or "")[-3000:]])
+    assert o.passed, "\n".join([failure_line(o, ROOT), *o.details, o.error.traceback if o.error else "",
+                                clean(o.record.stderr if o.record else "")[-3000:]])
 
 
 def test_real_data_is_valid():

@@ -6,7 +6,7 @@ import shlex
 import pytest
 import yaml
 
-from conftest import ROOT
+from support import ROOT
 from generator.cli import parser
 
 WORKFLOWS = ROOT / ".github" / "workflows"

@@ -11,7 +11,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 import yaml
 
-from conftest import ROOT, make_project, mini_settings
+from support import ROOT, make_project, mini_settings
 from generator.export import export_site, find_zensical, load_config, site_config, static_files, write_site
 
 ZENSICAL = find_zensical()
