@@ -217,7 +217,7 @@ class Checked:
             "id": self.run.id, "task": self.run.task, "runner": self.run.runner.key, "framework": self.run.runner.framework,
             "backend": self.run.runner.backend, "device": self.run.device, "key": self.run.key,
             "status": self.status.value, "skip": self.skip.value if self.skip else None, "message": self.message,
-            "line": self.line, "details": self.details, "cached": self.cached,
+            "line": self.line, "details": self.details,
             "check": self.check.model_dump() if self.check else None,
         }
         if rec is not None:

@@ -75,7 +75,7 @@ def _check(root: Path, env_extra: dict | None = None, **kw) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", (
         "import sys; from pathlib import Path; sys.path.insert(0, %r)\n"
         "from support import mini_settings\nfrom generator.pipeline import run_build\n"
-        "r = run_build(mini_settings(Path(%r)))\nprint(r.summary())\nsys.exit(1 if r.failures else 0)\n") % (str(ROOT / "tests"), str(root))],
+        "r = run_build(mini_settings(Path(%r)))\nfrom generator.report import summary\nprint(summary(r))\nsys.exit(1 if r.failures else 0)\n") % (str(ROOT / "tests"), str(root))],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
 
 
@@ -124,12 +124,16 @@ def test_merge_gpu_records(tmp_path):
     if not gpu_runs or plan_result.plan.gpu:
         return  # this machine has a GPU: nothing to merge
     other = Store(tmp_path / "gpu-store")
+    from generator.record import RunRecord
     for run in gpu_runs:
-        other.put(run.key, {"id": run.id, "exit": {"kind": "exit", "code": 0}, "device": "gpu", "device_name": "NVIDIA H100",
-                            "date": "2026-11-20", "outcome": {"result": [1.0, 2.0], "wall_s": 0.01, "error": None}, "stdout": ""})
+        other.put(run.key, RunRecord.model_validate({
+            "id": run.id, "key": run.key, "task": run.task, "runner": run.runner.key, "device": "gpu",
+            "script": run.script.name, "python": "CPython 3.12.3", "versions": {"torch": "2.13.0+cu130"},
+            "device_name": "NVIDIA H100", "date": "2026-11-20", "exit": {"kind": "exit", "message": "exited with code 0", "code": 0},
+            "outcome": {"result": [1.0, 2.0], "has_result": True, "wall_s": 0.01}}))
     (tmp_path / "gpu-store" / "runs" / "zz").mkdir()
     (tmp_path / "gpu-store" / "runs" / "zz" / "bad.json").write_text("{")
     assert main(["--root", str(root), "merge", str(tmp_path / "gpu-store"), "--cache-dir", str(root / ".cache")]) == 0
     result = run_build(s)
     gpu = [o for o in result.outcomes if o.run.device == "gpu"]
-    assert all(o.status == "passed" and o.record["device_name"] == "NVIDIA H100" for o in gpu)
+    assert gpu and all(o.status == "passed" and o.device_name == "NVIDIA H100" for o in gpu)

@@ -42,8 +42,8 @@ def test_check_reports_every_data_problem(tmp_path):
     root = make_project(tmp_path, {"demo": {"task": {"group": "nope"}}}, content={"faq.yml": ""})
     out = cli(root, "check", "--format", "github")
     assert out.returncode == 2
-    assert out.stdout.splitlines() == ["::error file=content/faq.yml::file is empty",
-                                       "::error file=snippets/demo/task.yml,line=3::group: unknown group 'nope'"]
+    assert out.stdout.splitlines() == ["::error file=content/faq.yml,title=invalid data::file is empty",
+                                       "::error file=snippets/demo/task.yml,line=3,title=invalid data::group: unknown group 'nope'"]
 
 
 def test_run_one_task_one_framework_list_and_render(tmp_path):
@@ -56,6 +56,7 @@ def test_run_one_task_one_framework_list_and_render(tmp_path):
     out = cli(root, "list")
     assert out.stdout.splitlines()[-1].startswith("2 tasks; runners: pytorch, tensorflow, keras/tensorflow")
     out = cli(root, "render", "--out", str(tmp_path / "md"))
-    assert out.returncode == 0 and (tmp_path / "md" / "tasks" / "basics.md").is_file()
-    assert (tmp_path / "md" / "verification.json").is_file()
+    assert out.returncode == 0 and (tmp_path / "md" / "docs" / "tasks" / "basics.md").is_file()
+    assert (tmp_path / "md" / "docs" / "verification.json").is_file() and (tmp_path / "md" / "mkdocs.yml").is_file()
+    assert (tmp_path / "md" / "docs" / "downloads" / "demo" / "demo_keras.py").is_file()
     assert cli(root, "run", "missing").returncode == 2

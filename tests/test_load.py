@@ -26,7 +26,7 @@ def test_valid_project_loads(project):
 
 def test_yaml_syntax_error_names_file_line_and_column(tmp_path):
     root = make_project(tmp_path, content={"faq.yml": "questions:\n  - id: a\n    question: [unclosed\n"})
-    assert problems(root) == ["content/faq.yml:4:1: YAML syntax error: did not find expected ',' or ']'"]
+    assert problems(root) == ["content/faq.yml:4: YAML syntax error at column 1: did not find expected ',' or ']'"]
 
 
 def test_unknown_key_suggests_the_closest(tmp_path):
@@ -54,7 +54,7 @@ def test_duplicate_ids_and_duplicate_keys(tmp_path):
     root = make_project(tmp_path, content={"criteria.yml": crit, "groups.yml": "groups:\n  - id: a\n    id: b\n    title: T\n    intro: I\n"})
     out = problems(root)
     assert any(o.startswith("content/criteria.yml:") and o.endswith("criteria[1].id: duplicate id 'execution-model'") for o in out)
-    assert "content/groups.yml:3:5: YAML syntax error: duplicate key 'id' (first on line 2)" in out
+    assert "content/groups.yml:3: YAML syntax error at column 5: duplicate key 'id' (first on line 2)" in out
 
 
 def test_unknown_references(tmp_path):
@@ -78,7 +78,7 @@ def test_missing_script_and_missing_task_yml(tmp_path):
     (root / "snippets" / "demo" / "keras.py").unlink()
     (root / "snippets" / "orphan").mkdir()
     out = problems(root)
-    assert "snippets/demo: keras.py is missing (every task has pytorch.py, tensorflow.py and keras.py)" in out
+    assert "snippets/demo/keras.py: is missing (every task has pytorch.py, tensorflow.py and keras.py)" in out
     assert "snippets/orphan: task.yml is missing" in out
 
 
@@ -103,7 +103,8 @@ def test_task_schema_errors_name_key_and_line(tmp_path):
     ("Click <script>alert(1)</script>", "raw HTML is not allowed in content; write Markdown (put code in backticks)"),
     ('<img src=x onerror="alert(1)">', "raw HTML is not allowed in content; write Markdown (put code in backticks)"),
     ("[docs](javascript:alert(1))", "javascript:, vbscript: and data: URLs are not allowed"),
-    ("[docs](ftp://example.org)", "links must be http:// or https:// URLs or relative links to pages of this site"),
+    ("[docs](ftp://example.org)", "links must be http:// or https:// URLs or relative links to pages of this site "
+                                  "(percent-encode parentheses as %28 %29)"),
 ])
 def test_unsafe_content_is_refused(tmp_path, text, message):
     faq = {"questions": [{**MINI_CONTENT["faq.yml"]["questions"][0], "answer": text}]}
@@ -114,7 +115,8 @@ def test_unsafe_content_is_refused(tmp_path, text, message):
 def test_source_urls_must_be_http(tmp_path):
     faq = {"questions": [{**MINI_CONTENT["faq.yml"]["questions"][0], "sources": [{"url": "javascript:alert(1)", "title": "Bad one"}]}]}
     root = make_project(tmp_path, content={"faq.yml": faq})
-    assert problems(root) == ["content/faq.yml:6: questions[0].sources[0].url: must be an http:// or https:// URL"]
+    assert problems(root) == ["content/faq.yml:6: questions[0].sources[0].url: must be an http:// or https:// URL without "
+                              "spaces, quotes, brackets, parentheses or braces (percent-encode them: ( as %28, ) as %29)"]
 
 
 def test_markdown_in_code_spans_is_allowed(tmp_path):

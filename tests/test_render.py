@@ -8,7 +8,12 @@ import pytest
 from support import make_project, mini_settings
 from generator.load import load_project
 from generator.pipeline import run_build
-from generator.render import cell, fence, render_pages, verification_json
+from generator.render import SiteData, fence, render_site, text
+from generator.report import verification_json
+
+
+def render_pages(project, result):
+    return render_site(project, result, SiteData(machine="test machine"))[0]
 
 
 def test_fence_cannot_be_closed_from_inside():
@@ -17,8 +22,15 @@ def test_fence_cannot_be_closed_from_inside():
     assert out.startswith("`````text\n") and out.endswith("\n`````")
 
 
-def test_cell_escapes_html_pipes_and_newlines():
-    assert cell("<b>x</b> | y\nz") == "&lt;b&gt;x&lt;/b&gt; &#124; y z"
+@pytest.mark.parametrize("raw, escaped", [
+    ("<b>x</b> | y\nz", "&#60;b&#62;x&#60;/b&#62; &#124; y z"),
+    ("{: onclick=alert(1) }", "&#123;&#58; onclick&#61;alert&#40;1&#41; &#125;"),
+    ("[x](javascript:alert(1))", "&#91;x&#93;&#40;javascript&#58;alert&#40;1&#41;&#41;"),
+    ('"quoted" & \'single\'', "&#34;quoted&#34; &#38; &#39;single&#39;"),
+    ("plain words, 1.5 s", "plain words, 1.5 s"),
+])
+def test_text_leaves_no_markdown_or_html_syntax(raw, escaped):
+    assert text(raw) == escaped
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +69,8 @@ def test_task_page_has_linked_tabs_badges_output_and_downloads(pages):
     assert "[Download demo_pytorch.py](../downloads/demo/demo_pytorch.py){ download }" in md
     # captured output is fenced, never interpreted: a fence longer than the output's backtick run
     assert "````text\n        <i>hi</i> ``` |\n        ````" in md
-    assert '!!! failure "Failed · Keras (JAX backend) · CPU · line 1"' in md
-    assert "RuntimeError: bad &lt;b&gt;" in md
+    assert '!!! failure "Failed · Keras &#40;JAX backend&#41; · CPU · line 1"' in md
+    assert "RuntimeError&#58; bad &#60;b&#62;" in md
 
 
 def test_comparison_and_other_pages(pages):

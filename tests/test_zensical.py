@@ -83,7 +83,7 @@ def exported(tmp_path_factory) -> Path:
     exported; the generator's own build runs here, Zensical never sees the plugin."""
     from generator.load import load_project
     from generator.pipeline import run_build
-    from generator.render import render_site
+    from generator.render import SiteData, render_site
     base = tmp_path_factory.mktemp("zensical")
     root = make_project(base / "proj", {"demo": {}, "other": {"task": {"title": "Other task"}}})
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
@@ -92,7 +92,7 @@ def exported(tmp_path_factory) -> Path:
     project = load_project(root)
     build = run_build(settings, project)
     assert not build.failures
-    pages, assets = render_site(project, build, chart_cache=settings.cache_path)
+    pages, assets = render_site(project, build, SiteData(machine="test machine", chart_cache=settings.cache_path))
     export_site(base / "out", root, project, build, pages, assets)
     return base / "out"
 
