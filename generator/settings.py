@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 
 def cli(**extra: Any) -> dict:
@@ -48,7 +49,7 @@ class Settings(BaseModel):
                                  "of `repo_url`: with `repo_url` Material calls a third-party API on every page load.)")
 
     # not options: where the project is (the folder of mkdocs.yml, or --root)
-    root: Path = Field(default=Path("."), exclude=True, description="Project root (not an option: the folder of mkdocs.yml).")
+    root: SkipJsonSchema[Path] = Field(default=Path("."), exclude=True, description="Project root (not an option: the folder of mkdocs.yml).")
 
     @field_validator("content_dir", "snippets_dir", "templates_dir")
     @classmethod
