@@ -3,8 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1  # the MkDocs 2.0 banner would bury real output; README, "MkDocs 2"
 
-.PHONY: site test serve bench check clean venv
+.PHONY: site test test-fast browser serve bench check clean venv
 
 venv: $(STAMP)
 
@@ -18,8 +19,21 @@ $(STAMP): requirements.txt pyproject.toml
 site: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
-test: $(STAMP)
+# The browser tests drive Debian's Chromium through Playwright (no browser download): installed here when this user
+# is root or has passwordless sudo, otherwise one line says what to run.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else \
+	    echo "make test: the browser tests need Debian's chromium; run: sudo apt-get install -y chromium" >&2; exit 1; fi; \
+	  echo "installing Debian's chromium for the browser tests (apt-get)"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# Framework-free tests only (no real snippet, no browser): under a minute.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not snippets and not browser and not slow" -p no:cacheprovider
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000

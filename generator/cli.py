@@ -12,7 +12,7 @@ from .errors import DataError
 from .load import CONTENT_FILES, load_project
 from .models import Task
 from .pipeline import BuildResult, run_build
-from .report import failure_lines, problem_lines, summary
+from .report import failure_lines, gate_failed, problem_lines, summary
 from .runners import FRAMEWORKS, RUNNERS
 from .settings import OPTIONS, Settings, SettingsError, make_settings
 
@@ -68,7 +68,7 @@ def _report(result: BuildResult, fmt: str, root: Path) -> int:
     for line in failure_lines(result, root, fmt):
         print(line)
     print(f"generator: {summary(result)}")
-    return 1 if result.failures else 0
+    return 1 if gate_failed(result) else 0
 
 
 # ----------------------------------------------------------------------------- commands

@@ -346,7 +346,13 @@ class Executor:
         for worker in list(self.workers):
             self._stop_worker(worker, kill=True)
         self.selector.close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        # a run forked just before its worker was killed may still create its capture files for a moment
+        deadline = time.monotonic() + 5
+        while True:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            if not self.tmp.exists() or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
 
 
 def _alive(pid: int) -> bool:

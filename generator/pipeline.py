@@ -34,15 +34,32 @@ class BuildResult:
     def failures(self) -> list[Checked]:
         return [o for o in self.outcomes if not o.ok]
 
+    @property
+    def unverified_tasks(self) -> list[str]:
+        """Tasks of which no run was made or found at all (e.g. GPU-only tasks on a machine without a GPU): the gate
+        must not pass them silently."""
+        made: dict[str, bool] = {}
+        for o in self.outcomes:
+            made[o.run.task] = made.get(o.run.task, False) or o.record is not None or o.run.declared_skip
+        return sorted(t for t, ok in made.items() if not ok)
+
 
 def run_build(settings: Settings, project: Project | None = None, tasks: list[str] | None = None,
-              runners: list[str] | None = None, devices: list[str] | None = None) -> BuildResult:
+              runners: list[str] | None = None, devices: list[str] | None = None,
+              memo: dict[str, RunRecord] | None = None) -> BuildResult:
+    """One build. `memo` (the live preview keeps one across rebuilds) holds records that are not cached (timeouts,
+    crashes) by key: a run whose inputs did not change is not repeated on every rebuild, so a snippet that writes
+    files while it times out cannot make the preview rebuild without end."""
     t0 = time.monotonic()
     project = project or load_project(settings.root, settings.content_dir, settings.snippets_dir)
     store = Store(settings.cache_path)
     plan = make_plan(project, settings, store, tasks, runners, devices)
     records: dict[str, RunRecord] = {}
-    misses = plan.misses if settings.execute else []
+    if memo is not None:
+        for run in plan.misses:
+            if run.key in memo:
+                records[run.id] = memo[run.key]
+    misses = [r for r in plan.misses if r.id not in records] if settings.execute else []
     stats = Stats()
     if misses:
         store.clean_partials()
@@ -51,11 +68,14 @@ def run_build(settings: Settings, project: Project | None = None, tasks: list[st
             records[run.id] = record
             if record.finished:  # timeouts, crashes and stops repeat next build
                 store.put(run.key, record)
+            elif memo is not None:
+                memo[run.key] = record
 
         with _progress(settings, len(misses)) as progress, _term_as_interrupt():
             stats = Executor(settings, on_record, progress).run_all(misses)
     outcomes = verify(project, plan, records)
-    return BuildResult(project, plan, outcomes, stats, len(records), time.monotonic() - t0, list(store.warnings))
+    executed = sum(1 for r in misses if r.id in records)
+    return BuildResult(project, plan, outcomes, stats, executed, time.monotonic() - t0, list(store.warnings))
 
 
 @contextlib.contextmanager

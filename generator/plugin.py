@@ -19,7 +19,7 @@ from .load import load_project
 from .machine import describe
 from .pipeline import run_build
 from .render import Page, SiteData, render_site
-from .report import failure_line, summary
+from .report import failure_line, summary, unverified_line
 from .settings import Settings, SettingsError, make_settings
 from .sources import load_results
 from .tools.bench import read_results
@@ -40,6 +40,7 @@ class GeneratorPlugin(BasePlugin[_Options]):
         self.pages: dict[str, Page] = {}
         self.error: DataError | None = None
         self.project = None
+        self.memo: dict = {}  # records of runs that are not cached (timeouts, crashes), kept across preview rebuilds
 
     def load_config(self, options, config_file_path=None):
         self.config = _Options(config_file_path=config_file_path)
@@ -75,9 +76,11 @@ class GeneratorPlugin(BasePlugin[_Options]):
             md = f"# The data has problems\n\n!!! failure \"{len(self.error.problems)} problem(s); fix them and save\"\n\n{body}\n"
             files.append(File.generated(config, "index.md", content=md))
             return files
-        build = run_build(self.settings, self.project)
+        build = run_build(self.settings, self.project, memo=self.memo if self.serving else None)
         for outcome in build.failures:
             log.warning(failure_line(outcome, self.settings.root))
+        for task in build.unverified_tasks:
+            log.warning("%s: %s", *unverified_line(task, build))
         log.info(f"generator: {summary(build)}")
         if build.failures and self.settings.failure_policy == "strict" and not self.serving:
             raise PluginError(f"{len(build.failures)} run(s) failed (failure_policy: strict)")

@@ -56,11 +56,24 @@ def problem_lines(problems: list[Problem], fmt: str) -> list[str]:
     return [annotation(p.file, p.line, "invalid data", f"{p.key + ': ' if p.key else ''}{p.message}") for p in problems]
 
 
+def unverified_line(task: str, result: BuildResult) -> tuple[str, str]:
+    spec = result.project.tasks[task]
+    devices = ", ".join(spec.task.devices)
+    return (f"snippets/{task}/task.yml", f"unverified: no run of this task was made or found here (devices: {devices}); "
+                                         "nothing verified it in this build")
+
+
 def failure_lines(result: BuildResult, root: Path, fmt: str) -> list[str]:
+    """Every failed run, then every task that nothing verified."""
+    unverified = [unverified_line(t, result) for t in result.unverified_tasks]
     if fmt != "github":
-        return [failure_line(o, root) for o in result.failures]
+        return [failure_line(o, root) for o in result.failures] + [f"{f}: {m}" for f, m in unverified]
     return [annotation(_script_path(o, root), o.line, str(o.status), failure_line(o, root).split(": ", 1)[1])
-            for o in result.failures]
+            for o in result.failures] + [annotation(f, None, "unverified", m) for f, m in unverified]
+
+
+def gate_failed(result: BuildResult) -> bool:
+    return bool(result.failures or result.unverified_tasks)
 
 
 def verification_json(result: BuildResult) -> str:

@@ -190,8 +190,10 @@ def _read_script(path: str) -> bytes:
 
 
 def _child(req: dict) -> None:
-    os.setsid()
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the worker died (or was killed while stopped): so does the run
+    if os.getppid() == 1:
+        os._exit(70)
+    os.setsid()
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     rundir, script = req["rundir"], req["script"]
