@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 import re
 import types
 import typing
@@ -207,10 +208,11 @@ def _non_scalar_key(node: yaml.Node | None) -> yaml.Node | None:
 
 
 def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """The path as the project names it (never resolved: a symbolic link is named, not followed)."""
+    absolute, base = os.path.abspath(path), os.path.abspath(root)
+    if os.path.commonpath([absolute, base]) == base:
+        return Path(os.path.relpath(absolute, base)).as_posix()
+    return Path(absolute).as_posix()
 
 
 # ---------------------------------------------------------------------------- schema errors

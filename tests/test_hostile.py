@@ -1,0 +1,352 @@
+"""Hostile input is normal input: payloads in snippets, their output, task.yml and content; symlinks; snippets that
+attack their worker, the event channel or the run store; inputs built to crash the loader. Each becomes a located
+problem or a run status, never markup, never a traceback, never a poisoned cache. The built HTML is what is checked."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from support import ROOT, leftover_processes, make_project, mini_settings, process_tag
+from generator.errors import DataError
+from generator.load import load_project, text_problem
+from generator.pipeline import run_build
+from generator.record import Status
+
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT))
+PAYLOADS = [
+    "{: onclick=alert(1) }", "<img src=x onerror=alert(1)>", "[click](javascript:alert(1))",
+    "![x](https://evil.example/x.png){: onerror=alert(1) }", '" onmouseover="alert(1)', "{ #id onfocus=alert(1) }",
+    "<script>alert(1)</script>", "`{: onclick=x}`", "$x^2$ {",
+]
+PAYLOAD = " ".join(PAYLOADS)
+
+
+class _Attrs(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.bad: list[str] = []
+        self.texts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name.startswith("on") or name in ("srcdoc", "formaction"):
+                self.bad.append(f"<{tag} {name}={value!r}>")
+            if name in ("href", "src", "action") and (value or "").strip().lower().startswith(("javascript:", "data:", "vbscript:")):
+                self.bad.append(f"<{tag} {name}={value!r}>")
+        if tag in ("script", "iframe", "object", "embed", "img") and any("alert" in (v or "") for _, v in attrs):
+            self.bad.append(f"<{tag} {attrs!r}>")
+
+    def handle_data(self, data):
+        self.texts.append(data)
+
+
+def scan_site(site: Path) -> tuple[list[str], str]:
+    bad, texts = [], []
+    for page in site.rglob("*.html"):
+        parser = _Attrs()
+        parser.feed(page.read_text("utf-8"))
+        bad += [f"{page.relative_to(site)}: {b}" for b in parser.bad]
+        texts += parser.texts
+        # an inline <script> may only be the theme's own: none carries a payload
+        assert "alert(1)</script>" not in page.read_text("utf-8").replace("&lt;script&gt;alert(1)&lt;/script&gt;", "")
+    return bad, " ".join(texts)
+
+
+HOSTILE_SNIPPET = f"""
+import json
+PAYLOAD = {PAYLOAD!r}
+print(PAYLOAD)
+print("\\x1b[31mred\\x1b[0m " + PAYLOAD)
+METRICS = {{PAYLOAD: 1.5, "ok_ms": 2.0, "text": PAYLOAD, "$cost$ {{": 3.0}}
+RESULT = [PAYLOAD]
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    base = tmp_path_factory.mktemp("hostile")
+    root = make_project(base / "proj", {
+        "out": {"pytorch": HOSTILE_SNIPPET, "tensorflow": HOSTILE_SNIPPET, "keras": HOSTILE_SNIPPET,
+                "task": {"benchmark": True, "compare": {"not_comparable": "each prints hostile text on purpose"}}},
+        "raises": {"pytorch": f"raise ValueError({PAYLOAD!r})\n"},
+        "mismatch": {"pytorch": f"RESULT = [1.0, {PAYLOAD!r}]\n"},
+        "expected": {"pytorch": f"raise KeyError({PAYLOAD!r})\n",
+                     "task": {"expected_failure": {"pytorch": {"error": "KeyError", "match": "onclick"}},
+                              "compare": {"not_comparable": "shows an error on purpose"}}},
+    })
+    site = base / "site"
+    out = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site)], cwd=root, env=ENV,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    return root, site, out
+
+
+def test_no_text_from_snippets_or_their_output_creates_an_attribute(hostile_site):
+    _, site, _ = hostile_site
+    bad, text = scan_site(site)
+    assert bad == []
+    # the payloads are shown, as text
+    assert "{: onclick=alert(1) }" in text and "<img src=x onerror=alert(1)>" in text
+    assert "[click](javascript:alert(1))" in text
+
+
+def test_failure_messages_are_text_not_links(hostile_site):
+    _, site, _ = hostile_site
+    html = (site / "tasks" / "basics" / "index.html").read_text()
+    assert 'href="javascript' not in html.lower()
+    assert html.count("run-badge") >= 20
+
+
+def test_content_with_markup_syntax_is_refused_with_its_location(tmp_path):
+    from support import MINI_CONTENT
+    import copy
+    for payload in ("Para.\n{: onclick=alert(1) }", "![i](https://x.org/i.png)", "[a](https://x.org/a){: .x }",
+                    "Unclosed { brace", "see [x](javascript:alert(1))", "*[HTML]: abbr", "<b>raw</b>"):
+        faq = copy.deepcopy(MINI_CONTENT["faq.yml"])
+        faq["questions"][0]["answer"] = payload
+        root = make_project(tmp_path / str(abs(hash(payload))), content={"faq.yml": faq})
+        with pytest.raises(DataError) as err:
+            load_project(root)
+        assert [str(p) for p in err.value.problems][0].startswith("content/faq.yml:4: questions[0].answer: "), payload
+
+
+def test_source_urls_cannot_carry_markdown(tmp_path):
+    from support import MINI_CONTENT
+    import copy
+    faq = copy.deepcopy(MINI_CONTENT["faq.yml"])
+    faq["questions"][0]["sources"] = [{"url": "https://example.org/a){: onclick=alert(1) }", "title": "Title"}]
+    root = make_project(tmp_path, content={"faq.yml": faq})
+    with pytest.raises(DataError) as err:
+        load_project(root)
+    assert "sources[0].url: must be an http:// or https:// URL" in str(err.value)
+
+
+def test_validators_are_linear():
+    for text in ("`" * 2000, "`a" * 5000, "](" * 10000, "[" * 20000, "a" * 20000):
+        t0 = time.perf_counter()
+        text_problem(text)
+        assert time.perf_counter() - t0 < 0.5, text[:10]
+
+
+# ----------------------------------------------------------------------------- symlinks
+@pytest.mark.parametrize("target", ["/etc/passwd", "/proc/self/environ", "../../.git/config", "../other/pytorch.py"])
+def test_a_symlinked_snippet_is_refused(tmp_path, target):
+    root = make_project(tmp_path, {"demo": {}, "other": {}})
+    script = root / "snippets" / "demo" / "pytorch.py"
+    script.unlink()
+    script.symlink_to(target)
+    with pytest.raises(DataError) as err:
+        load_project(root)
+    assert str(err.value.problems[0]).startswith("snippets/demo/pytorch.py: refused: ")
+    out = subprocess.run([sys.executable, "-m", "generator", "--root", str(root), "check", "--format", "github"],
+                         env=ENV, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert out.stdout.startswith("::error file=snippets/demo/pytorch.py,title=invalid data::refused: ")
+
+
+def test_symlinked_task_folders_and_content_files_are_refused(tmp_path):
+    root = make_project(tmp_path / "p", {"demo": {}})
+    elsewhere = make_project(tmp_path / "elsewhere", {"evil": {}})
+    (root / "snippets" / "evil").symlink_to(elsewhere / "snippets" / "evil")
+    faq = root / "content" / "faq.yml"
+    faq.unlink()
+    faq.symlink_to(elsewhere / "content" / "faq.yml")
+    with pytest.raises(DataError) as err:
+        load_project(root)
+    lines = [str(p) for p in err.value.problems]
+    assert "snippets/evil: refused: a task folder may not be a symbolic link" in lines
+    assert any(line.startswith("content/faq.yml: refused: ") for line in lines)
+
+
+# ----------------------------------------------------------------------------- inputs built to crash
+@pytest.mark.parametrize("name, text, expected", [
+    ("list-key", "? [a, b]\n: 1\n", "content/groups.yml:1: a key must be a plain value, not a list or a map"),
+    ("map-key", "? {a: 1}\n: 1\n", "content/groups.yml:1: a key must be a plain value, not a list or a map"),
+    ("deep", "x: " + "[" * 5000 + "]" * 5000 + "\n", "content/groups.yml: YAML nested 5001 levels deep; at most 40 are allowed"),
+    ("binary", b"\xff\xfe\x00", "content/groups.yml:1: file is not UTF-8 (byte 0xff at offset 0)"),
+])
+def test_hostile_yaml_is_a_located_problem(tmp_path, name, text, expected):
+    root = make_project(tmp_path, content={"groups.yml": text})
+    with pytest.raises(DataError) as err:
+        load_project(root)
+    assert expected in [str(p) for p in err.value.problems]
+
+
+@pytest.mark.parametrize("task, expected", [
+    ({"timeout": float("inf")}, "timeout: Input should be a finite number"),
+    ({"timeout": 1e9}, "timeout: Input should be less than or equal to 3600"),
+    ({"timeout": True}, "timeout: Input should be a valid number"),
+    ({"expected_failure": {"pytorch": {"error": "E", "match": "(unclosed"}}},
+     "expected_failure.pytorch.match: not a valid regular expression: missing ), unterminated subpattern at position 0"),
+    ({"title": "A title with $math$ and { brace"}, "title: braces are not allowed outside code"),
+])
+def test_hostile_task_settings_are_located_problems(tmp_path, task, expected):
+    root = make_project(tmp_path, {"demo": {"task": task}})
+    with pytest.raises(DataError) as err:
+        load_project(root)
+    assert any(expected in str(p) and str(p).startswith("snippets/demo/task.yml:") for p in err.value.problems), \
+        [str(p) for p in err.value.problems]
+
+
+def test_odd_snippets_become_run_statuses_and_never_poison_the_cache(tmp_path):
+    latin1 = "# -*- coding: latin-1 -*-\nprint('caf\xe9')\nRESULT = [1.0, 2.0]\n".encode("latin-1")
+    root = make_project(tmp_path, {
+        "latin1": {}, "bigint": {"pytorch": "RESULT = [2**1100, 2.0]\n", "tensorflow": "RESULT = [2**1100, 2.0]\n",
+                                 "keras": "RESULT = [2**1100, 2.0]\n"},
+        "huge-message": {"pytorch": "raise RuntimeError('x' * 30_000_000)\n"},
+        "huge-result": {"pytorch": "RESULT = [float(i) for i in range(1_000_000)]\n",
+                        "tensorflow": "RESULT = [float(i) for i in range(1_000_000)]\n",
+                        "keras": "RESULT = [float(i) for i in range(1_000_000)]\n"},
+        "syntax": {"keras": "def broken(:\n"},
+    })
+    (root / "snippets" / "latin1" / "pytorch.py").write_bytes(latin1)
+    s = mini_settings(root, timeout=60, memory_limit_mb=2000)
+    first = run_build(s)
+    status = {o.run.id: o for o in first.outcomes}
+    assert status["latin1/pytorch/cpu"].passed and "café" in status["latin1/pytorch/cpu"].record.stdout
+    assert all(status[f"bigint/{r}/cpu"].passed for r in ("pytorch", "tensorflow", "keras/jax"))
+    big = status["huge-message/pytorch/cpu"]
+    assert big.status is Status.FAILED and len(big.message) < 5000 and len(big.error.traceback) < 70_000
+    assert all(status[f"huge-result/{r}/cpu"].passed for r in ("pytorch", "tensorflow", "keras/jax"))
+    assert "__summary__" in status["huge-result/pytorch/cpu"].result
+    syntax = status["syntax/keras/jax/cpu"]
+    assert syntax.status is Status.FAILED and syntax.line == 1 and syntax.message.startswith("SyntaxError")
+    entries = list((root / ".cache" / "runs").glob("*/*.json"))
+    assert max(p.stat().st_size for p in entries) < 200_000  # no entry carries megabytes
+    t0 = time.perf_counter()
+    second = run_build(s)
+    assert second.executed == 0 and not second.warnings and time.perf_counter() - t0 < 5
+    assert [o.status for o in second.outcomes] == [o.status for o in first.outcomes]
+
+
+def test_a_record_of_the_wrong_shape_from_merge_is_skipped(tmp_path):
+    from generator.cache import Store
+    root = make_project(tmp_path / "p", {"demo": {}})
+    other = tmp_path / "other" / "runs" / "ab"
+    other.mkdir(parents=True)
+    key = "ab" + "0" * 62
+    for i, record in enumerate(({"id": 1}, [], "text", {"exit": {"kind": "nonsense"}})):
+        (other / f"{key[:-1]}{i}.json").write_text(json.dumps({"format": 2, "key": f"{key[:-1]}{i}", "record": record}))
+    merged, skipped = Store(root / ".cache").merge_from(tmp_path / "other")
+    assert (merged, skipped) == (0, 4)
+    assert run_build(mini_settings(root)).count(Status.PASSED) == 5
+
+
+def test_a_failed_cache_write_is_not_a_cached_failure(tmp_path):
+    root = make_project(tmp_path, {"demo": {}})
+    (root / ".cache").write_text("a file where the store should be")  # every write fails, like a full disk
+    result = run_build(mini_settings(root))
+    assert result.count(Status.PASSED) == 5 and any("could not be written" in w for w in result.warnings)
+
+
+def test_a_gpu_only_task_without_a_gpu_fails_the_gate(tmp_path):
+    from generator.machine import gpu_name
+    if gpu_name():
+        pytest.skip("this machine has a GPU")
+    root = make_project(tmp_path, {"demo": {}, "gpu-only": {"task": {"devices": ["gpu"]}}})
+    out = subprocess.run([sys.executable, "-m", "generator", "--root", str(root), "check", "--devices", "auto"],
+                         env=ENV, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1
+    assert "snippets/gpu-only/task.yml: unverified: no run of this task was made or found here (devices: gpu)" in out.stdout
+
+
+# ----------------------------------------------------------------------------- snippets against the engine
+def test_a_snippet_that_stops_its_worker_cannot_hang_the_build(tmp_path, monkeypatch):
+    tag = process_tag()
+    monkeypatch.setenv("GENERATOR_TEST_TAG", tag)
+    root = make_project(tmp_path, {
+        "stops": {"pytorch": "import os, signal\nos.kill(os.getppid(), signal.SIGSTOP)\nRESULT = [1.0, 2.0]\n"},
+        "fine": {}})
+    t0 = time.monotonic()
+    result = run_build(mini_settings(root, timeout=2))
+    assert time.monotonic() - t0 < 30
+    o = next(o for o in result.outcomes if o.run.id == "stops/pytorch/cpu")
+    assert o.status is Status.CRASHED and "stopped answering" in o.message
+    assert all(o.passed for o in result.outcomes if o.run.task == "fine")
+    time.sleep(0.3)
+    assert leftover_processes(tag) == []
+
+
+FORGER = """
+import os, json
+sent = 0
+for fd in os.listdir(f"/proc/{os.getppid()}/fd"):
+    path = f"/proc/{os.getppid()}/fd/{fd}"
+    for payload in (b"garbage\\n", json.dumps({"event": "done", "id": "victim/pytorch/cpu", "exit": {"kind": "exit",
+                    "message": "ok"}, "outcome": {"has_result": True, "result": [1.0, 2.0]}}).encode() + b"\\n"):
+        try:
+            with open(path, "wb", buffering=0) as fh:
+                fh.write(payload)
+                sent += 1
+        except OSError:
+            pass
+print("sent", sent)
+RESULT = [1.0, 2.0]
+"""
+
+
+def test_forged_events_cannot_reach_or_fool_the_executor(tmp_path):
+    root = make_project(tmp_path, {"forger": {"pytorch": FORGER},
+                                   "victim": {"pytorch": "raise RuntimeError('the real outcome')\n"}})
+    result = run_build(mini_settings(root, parallel=1))
+    victim = next(o for o in result.outcomes if o.run.id == "victim/pytorch/cpu")
+    assert victim.status is Status.FAILED and victim.message == "RuntimeError: the real outcome"
+    forger = next(o for o in result.outcomes if o.run.id == "forger/pytorch/cpu")
+    assert forger.status in (Status.PASSED, Status.CRASHED)
+    assert all(o.ok for o in result.outcomes if o.run.task == "forger" and o.run.runner.key != "pytorch")
+
+
+POISON = """
+import glob, json, os
+for path in glob.glob(os.environ.get("STORE", "") + "/runs/*/*.json"):
+    data = json.load(open(path))
+    if data["record"]["task"] == "victim":
+        data["record"]["outcome"] = {"has_result": True, "result": [1.0, 2.0]}
+        json.dump(data, open(path, "w"))
+RESULT = [1.0, 2.0]
+"""
+
+
+def test_a_fresh_store_is_immune_to_a_poisoned_one(tmp_path, monkeypatch):
+    """A snippet can write the store of the machine it runs on (same user); a build for deployment therefore starts
+    from an empty store (GENERATOR_CACHE pointed at a new folder), and no build reads what its own snippets wrote."""
+    root = make_project(tmp_path, {"poison": {"pytorch": POISON},
+                                   "victim": {"pytorch": "raise RuntimeError('the real outcome')\n"}})
+    store = tmp_path / "store"
+    monkeypatch.setenv("STORE", str(store))
+    first = run_build(mini_settings(root, cache_dir=str(store)))
+    assert next(o for o in first.outcomes if o.run.id == "victim/pytorch/cpu").status is Status.FAILED
+    fresh = run_build(mini_settings(root, cache_dir=str(tmp_path / "fresh")))
+    assert next(o for o in fresh.outcomes if o.run.id == "victim/pytorch/cpu").status is Status.FAILED
+
+
+def test_the_worker_temp_folder_is_not_on_the_import_path(tmp_path):
+    code = "import sys\nRESULT = [p for p in sys.path if 'generator-runs' in p or p in ('', '.')]\n"
+    root = make_project(tmp_path, {"path": {"pytorch": code, "tensorflow": code, "keras": code}})
+    result = run_build(mini_settings(root))
+    assert all(o.passed and o.result == [] for o in result.outcomes)
+
+
+def test_the_next_build_removes_what_a_killed_build_left(tmp_path):
+    import tempfile
+    from generator.execute import TMP_PREFIX
+    dead = Path(tempfile.mkdtemp(prefix=TMP_PREFIX))
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    (dead / "owner").write_text(str(proc.pid))  # a build that no longer exists
+    old = time.time() - 3600
+    os.utime(dead, (old, old))
+    root = make_project(tmp_path, {"demo": {}})
+    partial = root / ".cache" / "runs" / "ab" / ".tmp-x.partial"
+    partial.parent.mkdir(parents=True)
+    partial.write_text("half")
+    run_build(mini_settings(root))
+    assert not dead.exists() and not partial.exists()
