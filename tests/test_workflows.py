@@ -44,16 +44,37 @@ def test_pull_request_check_runs_the_suite_without_secrets():
     assert wf["permissions"] == {"contents": "read"}
     runs = [s.get("run", "") for s in wf["jobs"]["test"]["steps"]]
     assert "make test" in runs and ".venv/bin/python -m generator check --format github" in runs
+    assert ".venv/bin/python -m generator check-sources" in runs
     assert "secrets." not in (WORKFLOWS / "pr.yml").read_text()
 
 
-def test_deploy_publishes_site_from_main():
+@pytest.mark.parametrize("name", sorted(p.name for p in WORKFLOWS.glob("*.yml")))
+def test_no_checkout_leaves_its_token_and_no_snippet_job_can_publish(name):
+    wf = load(name)
+    for job_id, job in wf["jobs"].items():
+        perms = {**(wf.get("permissions") or {}), **(job.get("permissions") or {})}
+        runs_snippets = any(("make" in s.get("run", "") or "generator" in s.get("run", "")) for s in job["steps"])
+        if runs_snippets:
+            assert perms.get("pages") is None and perms.get("id-token") is None, job_id
+            assert all(v == "read" for v in perms.values()), (job_id, perms)
+        for step in job["steps"]:
+            if step.get("uses", "").startswith("actions/checkout"):
+                assert step.get("with", {}).get("persist-credentials") is False, (name, job_id)
+
+
+def test_deploy_publishes_site_from_main_from_an_empty_store_with_the_gpu_records():
     wf = load("deploy.yml")
     assert wf["on"]["push"]["branches"] == ["main"]
     steps = wf["jobs"]["build"]["steps"]
-    assert any(s.get("run") == "make site" for s in steps)
+    assert not any(s.get("uses", "").startswith("actions/cache") for s in steps)  # a fresh store, never a restored one
+    assert any(s.get("run") == 'GENERATOR_CACHE="$PWD/fresh-store" make site' for s in steps)
+    download = next(s for s in steps if s.get("uses", "").startswith("actions/download-artifact"))
+    assert download["with"]["run-id"] and download["with"]["github-token"] and "continue-on-error" not in download
+    merge = next(s for s in steps if "generator merge" in s.get("run", ""))
+    assert "--cache-dir fresh-store" in merge["run"] and merge["if"] == download["if"]
     assert any(s.get("uses", "").startswith("actions/upload-pages-artifact") and s["with"]["path"] == "site" for s in steps)
     assert wf["jobs"]["deploy"]["needs"] == "build"
+    assert wf["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
 
 
 def test_gpu_job_runs_on_a_self_hosted_gpu_runner_and_uploads_records():
