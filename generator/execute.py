@@ -57,7 +57,6 @@ class Worker:
 class Stats:
     imports: dict[str, list[float]] = field(default_factory=dict)  # env/device -> import seconds of each worker
     workers_started: int = 0
-    worker_deaths: int = 0
     wall_s: float = 0.0
 
     @property
@@ -69,24 +68,24 @@ class WorkerStartError(RuntimeError):
     """A worker could not start (its frameworks failed to import); the message carries its log's last lines."""
 
 
-def clean_stale_tmp(older_than_s: float = 60.0) -> int:
-    """Remove the temporary folders of builds that died (SIGKILL leaves them); a folder is stale when the build
-    that made it is gone. Returns how many were removed."""
+def clean_stale_tmp(unowned_after_s: float = 6 * 3600.0) -> int:
+    """Remove the temporary folders of builds that died (SIGKILL leaves them). A folder is removed only when the
+    build that wrote its `owner` file is gone, or, with no owner file (another version's build), when nothing in it
+    changed for `unowned_after_s`. A live build's folder is never touched. Returns how many were removed."""
     removed = 0
-    base = Path(tempfile.gettempdir())
-    for path in base.glob(f"{TMP_PREFIX}*"):
+    for path in Path(tempfile.gettempdir()).glob(f"{TMP_PREFIX}*"):
         try:
-            pid = int((path / "owner").read_text())
-            os.kill(pid, 0)
-            continue  # its build still runs
+            owner = path / "owner"
+            if owner.exists():
+                pid = int(owner.read_text() or "0")
+                if pid <= 0 or _alive(pid):
+                    continue
+            elif time.time() - max((p.stat().st_mtime for p in (path, *path.iterdir())), default=0) < unowned_after_s:
+                continue
         except (OSError, ValueError):
-            pass
-        try:
-            if time.time() - path.stat().st_mtime > older_than_s or not (path / "owner").exists():
-                shutil.rmtree(path, ignore_errors=True)
-                removed += 1
-        except OSError:
             continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed += 1
     return removed
 
 
@@ -264,7 +263,6 @@ class Executor:
     def _violation(self, worker: Worker, what: str) -> None:
         """The channel carried something the worker never sends: the snippet reached it. Kill, replace, report."""
         run = worker.run
-        self.stats.worker_deaths += 1
         self._stop_worker(worker, kill=True)
         if run is not None:
             worker.run = run
@@ -281,7 +279,6 @@ class Executor:
                 except subprocess.TimeoutExpired:
                     code = None
             how = f"killed by {signal.Signals(-code).name}" if code and code < 0 else f"exit code {code}"
-        self.stats.worker_deaths += 1
         run = worker.run
         self._stop_worker(worker, kill=True)
         if run is not None:

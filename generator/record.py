@@ -126,8 +126,9 @@ class RunRecord(_Model):
 
     @property
     def finished(self) -> bool:
-        """The run ended on its own: worth caching (timeouts, crashes and stops repeat next build)."""
-        return self.exit.kind is ExitKind.EXIT
+        """The run ended on its own and reported its outcome: worth caching. Timeouts, crashes, stops and runs that
+        ended without an outcome (killed from outside, or `os._exit`) repeat next build."""
+        return self.exit.kind is ExitKind.EXIT and self.outcome is not None
 
     @classmethod
     def parse(cls, data: object) -> "RunRecord | None":

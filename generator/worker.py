@@ -11,7 +11,6 @@ This module must not import the rest of the generator: it is the first thing a w
 """
 from __future__ import annotations
 
-import builtins
 import ctypes
 import io
 import json
@@ -22,6 +21,7 @@ import socket
 import sys
 import time
 import traceback
+import types
 
 CHECK_S = 0.05  # how often a running snippet's time, memory and output are checked
 PR_SET_CHILD_SUBREAPER = 36
@@ -220,8 +220,10 @@ def _child(req: dict) -> None:
     sys.argv = [script]
     outcome: dict = {"error": None, "exit_code": 0, "sys_exit": False}
     start = time.perf_counter()
-    namespace: dict = {"__name__": "__main__", "__file__": script, "__builtins__": builtins, "__cached__": None,
-                       "__package__": None, "__spec__": None, "__loader__": None}
+    main = types.ModuleType("__main__")  # the script is __main__, as `python script.py` makes it (torch.compile
+    main.__file__, main.__cached__ = script, None  # and pickle look their globals up in sys.modules["__main__"])
+    sys.modules["__main__"] = main
+    namespace = main.__dict__
     try:
         if isinstance(source, OSError):
             raise source
