@@ -4,7 +4,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 rng = np.random.default_rng(0)
 B, T, N, H = 2, 5, 2, 4                                   # batch, length, heads, head size
 q, k, v = (rng.normal(size=(B, T, N, H)).astype(np.float32) for _ in range(3))
@@ -28,6 +28,7 @@ with torch.no_grad():
     mha.in_proj_bias.copy_(t(np.concatenate([bq, bk, bv])))
     mha.out_proj.weight.copy_(t(Wo.T))
     mha.out_proj.bias.copy_(t(bo))
+with torch.inference_mode():                               # inference only: no autograd bookkeeping
     y, _ = mha(t(x), t(x), t(x), need_weights=False)
 print("mha output:", tuple(y.shape), "sum:", float(y.sum()))
 

@@ -16,14 +16,17 @@ def f(x):
     return tf.tanh(y) * 0.5 + 0.1 * x * x
 
 
+cpu_per_wall = []
+
 def median_ms(fn, runs=20):
     for _ in range(3):
         fn(x).numpy()  # warm-up (for tf.function, the first call traces and compiles)
-    times = []
+    times, cpu0, wall0 = [], time.process_time(), time.perf_counter()
     for _ in range(runs):
         start = time.perf_counter()
         fn(x).numpy()  # .numpy() waits for the result
         times.append(time.perf_counter() - start)
+    cpu_per_wall.append((time.process_time() - cpu0) / (time.perf_counter() - wall0))  # ~1 when one core was used
     return statistics.median(times) * 1e3
 
 
@@ -35,6 +38,9 @@ eager_ms, graph_ms, compiled_ms = median_ms(f), median_ms(graph_f), median_ms(xl
 out = f(x)
 print(f"eager {eager_ms:.2f} ms | tf.function {graph_ms:.2f} ms | tf.function(jit_compile=True) {compiled_ms:.2f} ms")
 print(f"speedup of XLA over eager: {eager_ms / compiled_ms:.2f}x")
-METRICS = {"eager_ms": eager_ms, "compiled_ms": compiled_ms, "speedup": eager_ms / compiled_ms}
+print(f"threads: intra-op {tf.config.threading.get_intra_op_parallelism_threads()},"
+      f" inter-op {tf.config.threading.get_inter_op_parallelism_threads()} | CPU time / wall time while timing: at most {max(cpu_per_wall):.2f}")
+METRICS = {"eager_ms": eager_ms, "compiled_ms": compiled_ms, "speedup": eager_ms / compiled_ms,
+           "cpu_per_wall": max(cpu_per_wall)}
 RESULT = {"mean": float(tf.reduce_mean(tf.cast(out, tf.float64))),
           "eager_matches_compiled": bool(np.allclose(out.numpy(), out_compiled.numpy(), atol=1e-5))}

@@ -4,7 +4,7 @@ import numpy as np
 import torch
 from torch import nn
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 rng = np.random.default_rng(0)
 x_nhwc = rng.normal(size=(2, 8, 8, 2)).astype(np.float32)   # batch, height, width, channels
 w_hwio = rng.normal(size=(3, 3, 2, 4)).astype(np.float32)   # kh, kw, in, out
@@ -16,7 +16,7 @@ with torch.no_grad():
     model[0].bias.copy_(torch.from_numpy(b))
 
 x = torch.from_numpy(x_nhwc.transpose(0, 3, 1, 2)).to(device)              # NHWC -> NCHW
-with torch.no_grad():
+with torch.inference_mode():                                              # inference only
     y = model(x)
 print("weight shape (O, I, H, W):", tuple(model[0].weight.shape))
 print("output shape (N, C, H, W):", tuple(y.shape))

@@ -4,7 +4,7 @@ import numpy as np
 import torch
 from torch import nn
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 rng = np.random.default_rng(0)
 W = rng.standard_normal((3, 4)).astype(np.float32)
 b = rng.standard_normal(4).astype(np.float32)

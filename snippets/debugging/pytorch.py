@@ -3,7 +3,7 @@
 import numpy as np
 import torch
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 rng = np.random.default_rng(0)
 x_np = rng.normal(size=(2, 4)).astype("float32")
 w1, b1 = rng.normal(size=(4, 3)).astype("float32"), rng.normal(size=3).astype("float32")

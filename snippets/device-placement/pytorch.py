@@ -3,8 +3,8 @@
 import numpy as np
 import torch
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
-print("cuda available:", torch.cuda.is_available(), "| using:", device)
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
+print("accelerator available:", torch.accelerator.is_available(), "| using:", device)  # cuda, mps, xpu... or cpu
 rng = np.random.default_rng(0)
 x_host = torch.tensor(rng.normal(size=(3, 4)), dtype=torch.float32)   # created on the CPU
 layer = torch.nn.Linear(4, 2)
@@ -14,7 +14,7 @@ with torch.no_grad():
 
 x = x_host.to(device)                          # explicit copy to the accelerator (no-op on CPU)
 layer = layer.to(device)                       # moves the parameters in place
-with torch.no_grad():
+with torch.inference_mode():                   # no autograd bookkeeping for pure inference
     y = torch.relu(layer(x))
 print("x on", x.device, "| weight on", layer.weight.device, "| y on", y.device)
 y_host = y.cpu()                               # back to host memory before .numpy()/.tolist()

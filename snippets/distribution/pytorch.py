@@ -7,7 +7,7 @@ import torch.distributed as dist
 import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel as DDP
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 rng = np.random.default_rng(0)
 x = torch.tensor(rng.normal(size=(8, 3)), dtype=torch.float32, device=device)
 y = torch.tensor(rng.normal(size=(8, 2)), dtype=torch.float32, device=device)
@@ -16,7 +16,7 @@ w0, b0 = rng.normal(size=(3, 2)).astype(np.float32), np.zeros(2, np.float32)
 with socket.socket() as s:                                     # find a free local TCP port
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
-dist.init_process_group("nccl" if device == "cuda" else "gloo",
+dist.init_process_group(dist.get_default_backend_for_device(device),   # nccl on CUDA, gloo on CPU
                         init_method=f"tcp://127.0.0.1:{port}", rank=0, world_size=1)
 print("backend:", dist.get_backend(), "| rank", dist.get_rank(), "of", dist.get_world_size())
 
@@ -24,7 +24,7 @@ model = torch.nn.Linear(3, 2).to(device)
 with torch.no_grad():
     model.weight.copy_(torch.from_numpy(w0.T))                 # Linear stores (out, in)
     model.bias.copy_(torch.from_numpy(b0))
-ddp = DDP(model, device_ids=[0] if device == "cuda" else None)
+ddp = DDP(model, device_ids=None if device == "cpu" else [torch.accelerator.current_device_index()])
 opt = torch.optim.SGD(ddp.parameters(), lr=0.1)
 
 loss = F.mse_loss(ddp(x), y)

@@ -3,7 +3,7 @@
 import numpy as np
 import torch
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 x = torch.tensor(np.random.default_rng(0).normal(size=4) * 5, dtype=torch.float32, device=device)
 x.requires_grad_()
 

@@ -3,7 +3,7 @@
 import numpy as np
 import torch
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 x = torch.tensor(np.random.default_rng(0).normal(size=(3, 4)), dtype=torch.float32, device=device)
 h = x @ x.T                      # computed right now
 print("type(h) =", type(h).__name__)

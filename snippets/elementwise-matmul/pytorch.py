@@ -3,7 +3,7 @@
 import numpy as np
 import torch
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 rng = np.random.default_rng(0)
 a = torch.tensor(rng.standard_normal((3, 4)), dtype=torch.float32, device=device)
 b = torch.tensor(rng.standard_normal((3, 4)), dtype=torch.float32, device=device)

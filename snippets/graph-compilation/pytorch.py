@@ -4,7 +4,7 @@ import time
 import numpy as np
 import torch
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 rng = np.random.default_rng(0)
 x = torch.tensor(rng.normal(size=(4, 3)), dtype=torch.float32, device=device)
 w = torch.tensor(rng.normal(size=(3, 2)), dtype=torch.float32, device=device)

@@ -4,7 +4,7 @@ import numpy as np
 import torch
 from torch.func import grad, jacrev
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 rng = np.random.default_rng(0)
 W = torch.tensor(rng.standard_normal((3, 4)), dtype=torch.float32, device=device)
 x = torch.tensor(rng.standard_normal(4), dtype=torch.float32, device=device)

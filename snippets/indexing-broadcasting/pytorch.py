@@ -2,7 +2,7 @@
 import numpy as np
 import torch
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 x = torch.arange(12, dtype=torch.float32, device=device).reshape(3, 4)
 bias = torch.tensor(np.random.default_rng(0).standard_normal(4), dtype=torch.float32, device=device)
 

@@ -2,7 +2,7 @@
 # What varies is the build (the "+cpu"/"+cu..." suffix of the version) and the devices it can use.
 import torch
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 t = torch.ones(2, device=device)
 tensor_type = f"{type(t).__module__}.{type(t).__name__}"
 devices = ["cpu"] + [d for d, ok in [("cuda", torch.cuda.is_available()), ("mps", torch.backends.mps.is_available())] if ok]

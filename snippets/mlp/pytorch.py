@@ -4,7 +4,7 @@ import numpy as np
 import torch
 from torch import nn
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 rng = np.random.default_rng(0)
 W1, b1 = rng.standard_normal((4, 8)).astype(np.float32), rng.standard_normal(8).astype(np.float32)
 W2, b2 = rng.standard_normal((8, 3)).astype(np.float32), rng.standard_normal(3).astype(np.float32)
@@ -27,7 +27,7 @@ with torch.no_grad():                        # copying into parameters must not 
     model.out.bias.copy_(torch.from_numpy(b2))
 model = model.to(device).eval()
 
-with torch.no_grad():
+with torch.inference_mode():                 # inference only: no autograd bookkeeping at all
     y = model(torch.from_numpy(X).to(device))
 n_params = sum(p.numel() for p in model.parameters())
 print(model)

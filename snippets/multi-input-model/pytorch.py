@@ -4,7 +4,7 @@ import numpy as np
 import torch
 from torch import nn
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 rng = np.random.default_rng(0)
 f32 = lambda *shape: rng.standard_normal(shape).astype(np.float32)
 Wa, ba, Wb, bb, Wo, bo = f32(4, 6), f32(6), f32(3, 6), f32(6), f32(12, 1), f32(1)
@@ -28,7 +28,7 @@ with torch.no_grad():
         layer.bias.copy_(torch.from_numpy(b))
 model = model.to(device).eval()
 
-with torch.no_grad():
+with torch.inference_mode():
     y = model(torch.from_numpy(A).to(device), torch.from_numpy(B).to(device))
 print("output shape:", tuple(y.shape))
 print("outputs:", np.round(y.cpu().double().numpy().ravel(), 5).tolist())

@@ -4,7 +4,7 @@ import numpy as np
 import torch
 from torch import nn
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 rng = np.random.default_rng(0)
 f32 = lambda *shape: rng.standard_normal(shape).astype(np.float32)
 W1, b1, W2, b2 = f32(4, 8), f32(8), f32(8, 1), f32(1)
@@ -24,7 +24,7 @@ loss = nn.functional.mse_loss(model(x), y)
 loss.backward()
 optimizer.step()
 
-with torch.no_grad():
+with torch.inference_mode():
     loss_after = nn.functional.mse_loss(model(x), y).item()
 print(f"loss before: {loss.item():.6f}  after one step: {loss_after:.6f}")
 print("W2 after step:", np.round(model[2].weight.detach().cpu().double().numpy().ravel(), 5).tolist())

@@ -4,7 +4,7 @@ import numpy as np
 import torch
 from torch import nn
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 rng = np.random.default_rng(0)
 B, T, I, U = 2, 5, 3, 4
 x = rng.normal(size=(B, T, I)).astype(np.float32)
@@ -22,6 +22,7 @@ with torch.no_grad():
     gru.weight_hh_l0.copy_(to_torch(recurrent))
     gru.bias_ih_l0.copy_(to_torch(bias[0]))
     gru.bias_hh_l0.copy_(to_torch(bias[1]))
+with torch.inference_mode():
     out, h_n = gru(torch.from_numpy(x).to(device))     # out: (B, T, U), h_n: (layers, B, U)
 print("weight_ih:", tuple(gru.weight_ih_l0.shape), "| output:", tuple(out.shape), "| h_n:", tuple(h_n.shape))
 print("last state:", h_n[0].cpu().tolist())

@@ -4,7 +4,7 @@ import numpy as np
 import torch
 from torch import nn
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 rng = np.random.default_rng(0)
 x = torch.tensor(rng.normal(size=(3, 4)), dtype=torch.float32, device=device)
 weights = [rng.normal(size=s).astype(np.float32) for s in [(4, 8), (8,), (8, 2), (2,)]]

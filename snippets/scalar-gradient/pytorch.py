@@ -3,7 +3,7 @@
 import numpy as np
 import torch
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 x_np = np.random.default_rng(0).standard_normal(5).astype(np.float32)
 
 x = torch.tensor(x_np, device=device, requires_grad=True)

@@ -2,7 +2,7 @@
 # torch.use_deterministic_algorithms(True) additionally makes ops pick deterministic kernels (or raise).
 import torch
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 torch.use_deterministic_algorithms(True)
 
 

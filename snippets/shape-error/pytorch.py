@@ -3,7 +3,7 @@
 import numpy as np
 import torch
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 rng = np.random.default_rng(0)
 a = torch.from_numpy(rng.normal(size=(2, 3)).astype("float32")).to(device)
 b = torch.from_numpy(rng.normal(size=(4, 5)).astype("float32")).to(device)

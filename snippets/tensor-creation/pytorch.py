@@ -3,7 +3,7 @@
 import numpy as np
 import torch
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 
 ints = torch.tensor([[1, 2, 3], [4, 5, 6]], device=device)    # Python ints -> int64
 floats = torch.tensor([0.5, 1.5], device=device)              # Python floats -> float32

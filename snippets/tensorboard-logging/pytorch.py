@@ -8,7 +8,7 @@ import torch
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 from torch.utils.tensorboard import SummaryWriter
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 rng = np.random.default_rng(0)
 x_np = rng.normal(size=(16, 3)).astype("float32")
 y_np = (x_np @ np.array([[1.0], [-2.0], [0.5]]) + 0.3).astype("float32")

@@ -4,7 +4,7 @@ import importlib.metadata
 
 import torch
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 model = torch.nn.Sequential(torch.nn.Linear(4, 2)).to(device)  # the counterpart of a one-layer Keras model
 requires = importlib.metadata.requires("torch") or []
 print("torch", torch.__version__)

@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 import torch
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 rng = np.random.default_rng(0)
 x = torch.from_numpy(rng.normal(size=(3, 4)).astype("float32")).to(device)
 w, b = rng.normal(size=(4, 2)).astype("float32"), rng.normal(size=2).astype("float32")
@@ -23,7 +23,7 @@ for warning in caught:
 exported = torch.export.export(model, (x,))
 torch.export.save(exported, "linear.pt2")
 reloaded = torch.export.load("linear.pt2").module()
-with torch.no_grad():
+with torch.inference_mode():
     y = reloaded(x)
     print("scripted and exported outputs agree:", torch.allclose(scripted(x), y))
 print("output:", y.tolist())

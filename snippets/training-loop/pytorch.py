@@ -5,7 +5,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 rng = np.random.default_rng(0)
 X = rng.standard_normal((64, 3)).astype(np.float32)
 Y = (X @ np.array([[1.5], [-2.0], [0.5]]) + 0.3 + 0.1 * rng.standard_normal((64, 1))).astype(np.float32)
@@ -36,7 +36,7 @@ for epoch in range(30):
     epoch_losses.append(float(np.mean(batch_losses)))   # equal batch sizes: matches Keras' epoch loss
 
 model.eval()
-with torch.no_grad():
+with torch.inference_mode():
     final_loss = loss_fn(model(torch.from_numpy(X).to(device)), torch.from_numpy(Y).to(device)).item()
 print(f"epoch 1 loss: {epoch_losses[0]:.5f}  epoch 30 loss: {epoch_losses[-1]:.5f}")
 print(f"final full-data MSE: {final_loss:.5f}")
