@@ -13,6 +13,7 @@ from fractions import Fraction
 from .load import Project
 from .plan import Plan, Run
 from .record import Checked, CrossCheck, ExitKind, RunRecord, SkipKind, Status
+from .terminal import Line, line_text, plain, screen
 
 # Framework start-up chatter that says nothing about the snippet (kept in the raw record, not published).
 NOISE = [re.compile(p) for p in (
@@ -22,20 +23,29 @@ NOISE = [re.compile(p) for p in (
     r"^To enable the following instructions: .* rebuild TensorFlow",
     r"^This TensorFlow binary is optimized to use available CPU instructions",
     r"oneDNN custom operations are on",
-    r"^\d+/\d+ \S*━",  # Keras progress bars
 )]
 MAX_DETAILS = 10
 
 
-def clean(text: str) -> str:
-    """Drop framework log noise and progress bars; keep everything the snippet itself printed."""
+def published(text: str) -> list[Line]:
+    """The output as a terminal shows it at the end (a progress bar in its final state, colours as styled spans,
+    other control sequences dropped), less framework log noise and leading or trailing blank lines."""
     lines = []
-    for raw in text.replace("\r\n", "\n").split("\n"):
-        line = raw.rsplit("\r", 1)[-1]  # a progress bar redrawn with \r keeps only its last state
-        if line.strip() and any(p.search(line) for p in NOISE):
+    for line in screen(text):
+        plain_line = line_text(line)
+        if plain_line.strip() and any(p.search(plain_line) for p in NOISE):
             continue
         lines.append(line)
-    return "\n".join(lines).strip("\n")
+    while lines and not line_text(lines[0]).strip():
+        lines.pop(0)
+    while lines and not line_text(lines[-1]).strip():
+        lines.pop()
+    return lines
+
+
+def clean(text: str) -> str:
+    """The published output as plain text: what search, `expected_output` and verification.json see."""
+    return plain(published(text))
 
 
 # ----------------------------------------------------------------------------- comparing two RESULT values

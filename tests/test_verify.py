@@ -120,7 +120,11 @@ def test_failed_runs_do_not_vote_and_the_check_is_recorded():
     ("10%\r50%\r100%\n", "100%"),                                            # a redrawn line keeps its last state
     ("I0000 00:00:00.000000  123 cpu_feature_guard.cc:210] This TensorFlow binary\nmine\n", "mine"),
     ("2026-11-22 10:00:00.000000: I tensorflow/core/x.cc:1] noise\nmine\n", "mine"),
-    ("1/1 ━━━━━━━━━━━━━━━━━━━━ 0s 10ms/step\nresult 3\n", "result 3"),
+    ("1/1 ━━━━━━━━━━━━━━━━━━━━ 0s 10ms/step\nresult 3\n", "1/1 ━━━━━━━━━━━━━━━━━━━━ 0s 10ms/step\nresult 3"),
+    # Keras' progress bar: frames drawn over each other with backspaces and \r, coloured: its final state, plain
+    ("\x1b[1m1/2\x1b[0m \x1b[32m━━\x1b[0m\x1b[37m━━\x1b[0m\b\b\b\b\b\b\b\b\r\x1b[1m2/2\x1b[0m \x1b[32m━━━━\x1b[0m\n",
+     "2/2 ━━━━"),
+    ("a\bb\x1b]0;title\x07\x1b[?25l\x02c\x1b[2K\rdone\n", "done"),
     ("  indented stays\n", "  indented stays"),
 ])
 def test_clean(raw, shown):
