@@ -33,7 +33,7 @@ KILL_GRACE_S = 2.0
 ANSWER_GRACE_S = 15.0   # a worker must report a run this long after the run's own timeout (at most), or it is replaced
 START_LIMIT_S = 300.0   # a worker must be ready (frameworks imported) within this
 TMP_PREFIX = "generator-runs-"
-MAX_EVENT_BYTES = 8 * 2**20
+MAX_EVENT_BYTES = 16 * 2**20  # capped output (2 x 256 KiB, JSON-escaped) and up to 4 figures of 1 MiB in base64
 
 
 @dataclass

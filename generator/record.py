@@ -6,13 +6,16 @@ merged record of the wrong shape is a damaged entry, never a crash later.
 """
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 # Every text field a record carries is capped, so no snippet can make a page, an index or a JSON file huge.
 TEXT_CAP = 64 * 1024
@@ -79,6 +82,42 @@ class ErrorInfo(_Model):
     traceback: Text = ""
 
 
+MAX_FIGURES = 4                 # figures kept from one run
+MAX_FIGURE_BYTES = 1024 * 1024  # bytes of one figure (PNG)
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+class Figure(_Model):
+    """A matplotlib figure the script left open, as the PNG the worker saved (fixed metadata: deterministic bytes).
+
+    PNG, not SVG: the script controls these bytes, and an SVG could carry script that runs when the file is opened
+    from the site's own origin; a PNG is only ever an image. The bytes are checked here: a PNG of at most
+    MAX_FIGURE_BYTES whose SHA-256 is `sha256`."""
+
+    name: Annotated[str, AfterValidator(lambda text: _cap(text, 100))]
+    alt: Annotated[str, AfterValidator(lambda text: _cap(text, 300))] = ""
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    data: str  # base64 of the PNG
+
+    @model_validator(mode="after")
+    def _check(self) -> "Figure":
+        if len(self.data) > MAX_FIGURE_BYTES * 4 // 3 + 4:
+            raise ValueError("figure larger than the limit")
+        raw = self.png
+        if not raw.startswith(PNG_SIGNATURE) or hashlib.sha256(raw).hexdigest() != self.sha256:
+            raise ValueError("not the PNG its sha256 names")
+        return self
+
+    @property
+    def png(self) -> bytes:
+        return base64.b64decode(self.data, validate=True)
+
+    @property
+    def path(self) -> str:
+        """Where the site publishes it (content-addressed: one file however many runs drew it)."""
+        return f"assets/figures/{self.sha256}.png"
+
+
 class ScriptOutcome(_Model):
     """What the script itself did, reported from inside the forked process."""
 
@@ -92,6 +131,8 @@ class ScriptOutcome(_Model):
     metrics: dict[str, Any] | None = None
     result_error: Message | None = None
     metrics_error: Message | None = None
+    figures: list[Figure] = Field(default_factory=list, max_length=MAX_FIGURES)
+    figures_note: Message | None = None  # figures left out (over the limits) or that could not be saved
 
 
 class Exit(_Model):
@@ -134,7 +175,7 @@ class RunRecord(_Model):
     def parse(cls, data: object) -> "RunRecord | None":
         try:
             return cls.model_validate(data)
-        except (ValidationError, TypeError, ValueError, RecursionError):
+        except (ValidationError, TypeError, ValueError, RecursionError, binascii.Error):
             return None
 
 
@@ -222,7 +263,11 @@ class Checked:
             "check": self.check.model_dump() if self.check else None,
         }
         if rec is not None:
-            out.update(rec.model_dump(mode="json", exclude={"stdout", "stderr", "id", "key", "task", "runner", "device"}))
+            dropped = dict.fromkeys(("stdout", "stderr", "id", "key", "task", "runner", "device"), True)
+            out.update(rec.model_dump(mode="json", exclude={**dropped, "outcome": {"figures": {"__all__": {"data"}}}}))
+            if rec.outcome is not None:  # figures by their published file, not their bytes
+                for fig, dumped in zip(rec.outcome.figures, (out.get("outcome") or {}).get("figures", [])):
+                    dumped["file"] = fig.path
             out["stdout"] = clean(rec.stdout)
             out["stderr_tail"] = rec.stderr[-2000:]
         return out

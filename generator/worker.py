@@ -182,6 +182,57 @@ def _safe_str(value) -> str:
         return "<unprintable>"
 
 
+MAX_FIGURES = 4                 # the record's limits (record.py), repeated: this module imports nothing of ours
+MAX_FIGURE_BYTES = 1024 * 1024
+
+
+def _figure_title(fig) -> str:
+    """A figure's title (its suptitle, else the first axes title), for the image's alt text."""
+    try:
+        title = fig.get_suptitle() if hasattr(fig, "get_suptitle") else ""
+        for ax in ([] if title else fig.get_axes()):
+            title = next((t for t in (ax.get_title(loc) for loc in ("center", "left", "right")) if t), "")
+            if title:
+                break
+        return _safe_str(title)[:300] if isinstance(title, str) else ""
+    except Exception:  # noqa: BLE001 - a hostile figure
+        return ""
+
+
+def _figures(plt) -> dict:
+    """The figures the script left open (plt.show() keeps them open under the Agg backend), as PNG with fixed
+    metadata (no software name, no date): the same figure gives the same bytes. At most MAX_FIGURES of at most
+    MAX_FIGURE_BYTES each; what is left out is said in `figures_note`."""
+    import base64
+    import hashlib
+    figures, notes = [], []
+    try:
+        numbers = list(plt.get_fignums())
+    except Exception as exc:  # noqa: BLE001 - the script may have broken pyplot
+        return {"figures_note": f"the figures could not be listed: {_safe_str(exc)[:300]}"}
+    for num in numbers:
+        if len(figures) == MAX_FIGURES:
+            notes.append(f"{len(numbers) - numbers.index(num)} more figure(s) left out (at most {MAX_FIGURES} are kept)")
+            break
+        try:
+            fig = plt.figure(num)
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
+            data = buf.getvalue()
+        except Exception as exc:  # noqa: BLE001
+            notes.append(f"figure {num} could not be saved: {_safe_str(exc)[:300]}")
+            continue
+        if len(data) > MAX_FIGURE_BYTES:
+            notes.append(f"figure {num} left out: {len(data)} bytes, above the limit of {MAX_FIGURE_BYTES}")
+            continue
+        figures.append({"name": f"figure-{num}"[:100], "alt": _figure_title(fig),
+                        "sha256": hashlib.sha256(data).hexdigest(), "data": base64.b64encode(data).decode("ascii")})
+    out: dict = {"figures": figures}
+    if notes:
+        out["figures_note"] = "; ".join(notes)[:4000]
+    return out
+
+
 def _read_script(path: str) -> bytes:
     """The script's bytes, never through a symbolic link (the loader refused links; this closes the race)."""
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
@@ -258,6 +309,11 @@ def _child(req: dict) -> None:
             except (TypeError, ValueError, RecursionError, OverflowError) as exc:
                 outcome.pop(name.lower(), None)
                 outcome[f"{name.lower()}_error"] = f"{name} cannot be serialised: {str(exc)[:500]}"
+    if "matplotlib.pyplot" in sys.modules:  # only a script that drew with pyplot pays for this
+        try:
+            outcome.update(_figures(sys.modules["matplotlib.pyplot"]))
+        except BaseException as exc:  # noqa: BLE001 - the outcome is written whatever pyplot does
+            outcome["figures"], outcome["figures_note"] = [], f"the figures could not be saved: {_safe_str(exc)[:300]}"
     try:
         sys.stdout.flush()
         sys.stderr.flush()
