@@ -28,7 +28,9 @@ DEFAULT_CONFIG: dict = {
     "plugins": ["search"],
     "markdown_extensions": ["abbr", "admonition", "attr_list", "md_in_html", "tables", {"toc": {"permalink": True}},
                             "pymdownx.details", "pymdownx.superfences", "pymdownx.highlight", "pymdownx.inlinehilite",
-                            {"pymdownx.tabbed": {"alternate_style": True}}],
+                            {"pymdownx.tabbed": {"alternate_style": True}},
+                            {"pymdownx.blocks.tab": {"alternate_style": True, "combine_header_slug": True}},
+                            "pymdownx.blocks.details", "pymdownx.blocks.admonition"],
 }
 # Keys that name things in the project folder, meaningless in the exported one (custom_dir is copied instead).
 DROPPED_KEYS = ("hooks", "watch", "INHERIT", "docs_dir", "site_dir")
@@ -62,6 +64,9 @@ def _represent_tagged(dumper: yaml.SafeDumper, value: _Tagged) -> yaml.Node:
 
 
 _Dumper.add_representer(_Tagged, _represent_tagged)
+# the task pages' tab ids, #<task>-<framework>, need this slug function (a tag the site engine resolves)
+_SLUGIFY = yaml.compose("!!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}")
+DEFAULT_CONFIG["markdown_extensions"][-3]["pymdownx.blocks.tab"]["slugify"] = _Tagged(_SLUGIFY.tag, _SLUGIFY)
 
 
 def load_config(path: Path) -> dict:
@@ -88,12 +93,18 @@ def site_nav(project) -> list:
 
 
 def generated_files(project, build, assets: Mapping[str, bytes]) -> dict[str, bytes]:
-    """Every generated file a page links to, besides the pages: charts, the snippet downloads, verification.json."""
+    """Every generated file a page links to, besides the pages: charts and figures, the snippet downloads, each task's
+    notebooks and zip, verification.json."""
+    from .downloads import task_files
     from .report import verification_json
     files = dict(assets)
+    by_task: dict[str, list] = {}
+    for o in build.outcomes:
+        by_task.setdefault(o.run.task, []).append(o)
     for tid, spec in sorted(project.tasks.items()):
         for fw, code in spec.code.items():  # the bytes the loader read (no link followed), not the path again
             files[f"downloads/{tid}/{tid}_{fw}.py"] = code
+        files.update(task_files(spec, project.root, by_task.get(tid, [])))  # notebooks and the task's zip
     files["verification.json"] = verification_json(build).encode("utf-8")
     return files
 

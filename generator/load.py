@@ -340,6 +340,8 @@ def text_problem(text: str) -> str | None:
         return "images are not allowed in content (they would load from a third-party host)"
     if re.search(r"(?m)^\s*\*\[", prose):
         return "abbreviation definitions are not allowed in content"
+    if re.search(r"(?m)^[ \t]*/{3,}", prose):
+        return "block syntax (a line starting with ///) is not allowed in content: its options can set attributes"
     for m in (*_LINK_TARGET.finditer(prose), *_REF_DEF.finditer(prose)):
         target = m.group(1).strip("<>")
         if re.match(r"(?i)\s*(javascript|vbscript|data)\s*:", target):

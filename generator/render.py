@@ -125,10 +125,11 @@ class Renderer:
             self._render("verification.md.j2", "verification.md", "generator/verify.py"),
             self._render("tasks_index.md.j2", "tasks/index.md", f"{content}/groups.yml"),
         ]
+        from .taskpage import TaskPage  # imports this module
         for g, tasks in self.groups_with_tasks():
             if tasks:
                 pages.append(self._render("group.md.j2", f"tasks/{g.id}.md", f"snippets/{tasks[0].id}/task.yml",
-                                          group=g, tasks=tasks))
+                                          group=g, tasks=tasks, tp=TaskPage(self)))
         return pages
 
     def criteria_groups(self) -> list[tuple[str, list]]:
@@ -138,9 +139,12 @@ class Renderer:
         return list(groups.items())
 
     def assets(self) -> dict[str, bytes]:
-        """Charts for the verification and performance pages, as SVG files."""
+        """Charts for the verification and performance pages, as SVG files; the figures runs drew, as PNG files."""
         titles = {tid: spec.task.title for tid, spec in self.p.tasks.items()}
         cache, out = self.data.chart_cache, {}
+        for o in self.b.outcomes:
+            for fig in (o.outcome.figures if o.outcome else []):
+                out[fig.path] = fig.png
         data = charts.run_times_data(self.b.outcomes, titles)
         if data:
             out["assets/charts/run-times.svg"] = charts.cached(cache, "run-times", data, charts.run_times)

@@ -61,7 +61,10 @@ plugins:
       output_limit_kb: 256
       preload: false
 markdown_extensions: [admonition, attr_list, md_in_html, tables, pymdownx.details, pymdownx.superfences,
-  {pymdownx.tabbed: {alternate_style: true}}]
+  {pymdownx.tabbed: {alternate_style: true}},
+  {pymdownx.blocks.tab: {alternate_style: true, combine_header_slug: true,
+                         slugify: !!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}}},
+  pymdownx.blocks.details, pymdownx.blocks.admonition]
 """
 
 

@@ -1,0 +1,195 @@
+"""Take it with you: for each task a notebook per framework and a zip of the whole task, in deterministic bytes.
+
+    downloads/<task>/<task>_<framework>.py      the script, as the loader read it (export.generated_files)
+    downloads/<task>/<task>_<framework>.ipynb   summary and explanation as Markdown cells, the script as a code cell
+                                                with the verified run's output (its final screen, colours kept as
+                                                SGR codes) and its figures (image/png) already in it
+    downloads/<task>/<task>.zip                 the three scripts, task.yml, the notebooks, a README and a
+                                                requirements.txt with the project's pins of what the task imports
+
+Notebooks are built with nbformat and validated; cell ids are fixed and keys sorted, zip entries sorted with a
+fixed timestamp and mode: the same build inputs give the same bytes.
+"""
+from __future__ import annotations
+
+import ast
+import io
+import re
+import sys
+import zipfile
+from pathlib import Path
+
+from .files import UnsafeFile, read_bytes
+from .record import Checked
+from .runners import FRAMEWORK_LABELS, FRAMEWORKS, RUNNERS
+from .terminal import ansi
+from .verify import published
+
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+# a script's import -> the distribution that provides it, where the names differ
+DISTRIBUTIONS = {"tensorflow": "tensorflow-cpu", "ai_edge_litert": "ai-edge-litert", "PIL": "pillow", "yaml": "PyYAML",
+                 "google": "protobuf"}
+# what a script needs besides its imports: Keras runs on each backend the site verifies
+IMPLIED = {"keras": ("jax", "jaxlib", "tensorflow-cpu", "torch", "numpy")}
+
+
+def script_name(tid: str, framework: str) -> str:
+    return f"{tid}_{framework}.py"
+
+
+def notebook_name(tid: str, framework: str) -> str:
+    return f"{tid}_{framework}.ipynb"
+
+
+def zip_name(tid: str) -> str:
+    return f"{tid}.zip"
+
+
+def verified_run(outcomes: list[Checked], framework: str) -> Checked | None:
+    """The run whose output a framework's notebook carries: the first passed one (CPU first, runner order)."""
+    runs = [o for o in outcomes if o.run.runner.framework == framework and o.passed and o.record is not None]
+    order = list(RUNNERS)
+    runs.sort(key=lambda o: (o.run.device != "cpu", order.index(o.run.runner.key)))
+    return runs[0] if runs else None
+
+
+def notebook(spec, framework: str, outcomes: list[Checked]) -> bytes:
+    import nbformat
+    from nbformat import v4
+
+    task, run = spec.task, verified_run(outcomes, framework)
+    label = FRAMEWORK_LABELS[framework]
+    cells = [v4.new_markdown_cell(f"# {task.title} · {label}\n\n{task.summary.strip()}"),
+             v4.new_markdown_cell(task.explanation.strip())]
+    if framework == "keras":
+        cells.append(v4.new_markdown_cell(
+            "Keras runs on TensorFlow, PyTorch or JAX: it reads the `KERAS_BACKEND` environment variable when it is "
+            "first imported (set it before starting the kernel, or in the first cell before `import keras`)."))
+    outputs = []
+    if run is not None:
+        rec = run.record
+        cells.append(v4.new_markdown_cell(
+            f"The output below is the verified run's: {run.run.runner.label}, {run.run.device.upper()} "
+            f"({run.device_name}), {rec.date}; {run.versions_text}."))
+        text = ansi(published(rec.stdout))
+        if text:
+            outputs.append(v4.new_output("stream", name="stdout", text=text + "\n"))
+        for n, fig in enumerate(rec.outcome.figures if rec.outcome else [], 1):
+            outputs.append(v4.new_output("display_data", data={"image/png": fig.data,
+                                                              "text/plain": f"<Figure {n}: {fig.alt or 'no title'}>"}))
+    else:
+        cells.append(v4.new_markdown_cell("No run of this script was verified in the build that made this notebook, "
+                                          "so it carries no output."))
+    code = v4.new_code_cell(spec.source(framework).rstrip("\n"), outputs=outputs)
+    cells.append(code)
+    for i, cell in enumerate(cells):
+        cell["id"] = f"{framework}-{i}"
+    nb = v4.new_notebook(cells=cells, metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"}})
+    nbformat.validate(nb)
+    return nbformat.writes(nb).encode("utf-8") + b"\n"
+
+
+# ----------------------------------------------------------------------------- requirements of one task
+def _pins(root: Path) -> dict[str, str]:
+    """normalised name -> the project's requirement line (`name==version`), from ROOT/requirements.txt."""
+    try:
+        text = read_bytes(Path(root) / "requirements.txt", Path(root)).decode("utf-8")
+    except (OSError, UnsafeFile, UnicodeDecodeError):
+        return {}
+    out = {}
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if "==" in line:
+            out[_norm(line.split("==", 1)[0])] = line
+    return out
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def imports(source: str) -> set[str]:
+    """Top-level modules a script imports (not the standard library's)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return set()
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module.split(".")[0])
+    return {m for m in found if m not in sys.stdlib_module_names and m != "__future__"}
+
+
+def requirements(spec, root: Path) -> str:
+    """The project's pins of what the task's scripts import (Keras with every backend the site runs it on)."""
+    pins = _pins(root)
+    wanted, unknown = set(), set()
+    for fw in FRAMEWORKS:
+        for module in imports(spec.source(fw)):
+            dist = DISTRIBUTIONS.get(module, module)
+            wanted.add(_norm(dist))
+            wanted |= {_norm(d) for d in IMPLIED.get(module, ())}
+    lines = []
+    for name in sorted(wanted):
+        if name in pins:
+            lines.append(pins[name])
+        else:
+            unknown.add(name)
+    out = ("# The versions this task was verified with (from the project's requirements.txt), for Python 3.11.\n"
+           "# pip install -r requirements.txt\n" + "\n".join(lines) + "\n")
+    if unknown:
+        out += "# imported, but not pinned by the project: " + ", ".join(sorted(unknown)) + "\n"
+    return out
+
+
+README = """# {title}
+
+{summary}
+
+Files: one script per framework ({scripts}), the same as notebooks with the output verified when the site was
+built, `task.yml` (the task's settings: tolerance, expected output) and `requirements.txt` (the pinned versions).
+
+    python -m venv .venv && .venv/bin/pip install -r requirements.txt
+    .venv/bin/python {first}
+    KERAS_BACKEND=jax .venv/bin/python {tid}_keras.py      # Keras on TensorFlow, PyTorch or JAX
+
+The scripts are named `<task>_<framework>.py`: a script named `keras.py` would shadow the `keras` package.
+"""
+
+
+def task_zip(spec, root: Path, notebooks: dict[str, bytes]) -> bytes:
+    tid = spec.id
+    try:
+        task_yml = read_bytes(spec.dir / "task.yml", Path(root))
+    except (OSError, UnsafeFile):
+        task_yml = b""
+    files = {f"{tid}/{script_name(tid, fw)}": spec.code[fw] for fw in FRAMEWORKS if fw in spec.code}
+    files.update({f"{tid}/{notebook_name(tid, fw)}": data for fw, data in notebooks.items()})
+    files[f"{tid}/task.yml"] = task_yml
+    files[f"{tid}/requirements.txt"] = requirements(spec, root).encode("utf-8")
+    files[f"{tid}/README.md"] = README.format(
+        title=spec.task.title, summary=spec.task.summary.strip(), tid=tid, first=script_name(tid, FRAMEWORKS[0]),
+        scripts=", ".join(f"`{script_name(tid, fw)}`" for fw in FRAMEWORKS)).encode("utf-8")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            zf.writestr(info, files[name], compresslevel=9)
+    return buf.getvalue()
+
+
+def task_files(spec, root: Path, outcomes: list[Checked]) -> dict[str, bytes]:
+    """Every download of one task besides its scripts: the notebooks and the zip, by their path in the site."""
+    tid = spec.id
+    notebooks = {fw: notebook(spec, fw, outcomes) for fw in FRAMEWORKS if fw in spec.code}
+    out = {f"downloads/{tid}/{notebook_name(tid, fw)}": data for fw, data in notebooks.items()}
+    out[f"downloads/{tid}/{zip_name(tid)}"] = task_zip(spec, root, notebooks)
+    return out

@@ -1,0 +1,209 @@
+"""What the task page (templates/group.md.j2) shows of each run: its output as a terminal showed it, its figures, the
+cross-check in numbers, the flags on tab labels and the downloads.
+
+The page is written with pymdownx.blocks (`//// tab`, `/// details`, `/// admonition`): their content is not
+indented, so a run's output can be a raw HTML block at the start of a line, which Python-Markdown stores as it is
+and never reads as Markdown. That HTML comes from `terminal.html` (fixed class names, every character of text
+escaped); every other text from a snippet or its output passes through `line` (the renderer's `text` escaper, plus
+`/`, so that no line can open or close a block) or a fence.
+"""
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup
+
+from .record import Checked, Status
+from .render import text
+from .runners import FRAMEWORK_LABELS
+from . import downloads, terminal
+from .verify import published
+
+# the CSS class of a tab label's flag (docs/assets/output.css draws its symbol), worst first
+FLAGS = [(Status.CRASHED, "crashed"), (Status.TIMED_OUT, "timed-out"), (Status.MISMATCHED, "mismatched"),
+         (Status.FAILED, "failed")]
+
+
+def line(value) -> Markup:
+    """`text`, and `/` as a character reference: the text can start a line inside a block without closing it."""
+    return Markup(str(text(value)).replace("/", "&#47;"))
+
+
+def _number(x: float | None) -> str:
+    if x is None:
+        return "–"
+    return "0" if x == 0 else f"{x:.3g}"
+
+
+def _alt(value: str) -> str:
+    """An image's alt text in Markdown: nothing that could end the brackets, start code or an attribute list."""
+    return re.sub(r"\s+", " ", re.sub(r"[`\\\[\]{}<>!*_]", " ", value)).strip()[:200]
+
+
+class TaskPage:
+    def __init__(self, renderer):
+        self.r = renderer
+        self._lines: dict[int, list] = {}
+
+    # -- output
+    def lines(self, o: Checked) -> list:
+        key = id(o)
+        if key not in self._lines:
+            self._lines[key] = published(o.record.stdout) if o.record else []
+        return self._lines[key]
+
+    def output_html(self, o: Checked) -> Markup:
+        """The run's output, styled, as one raw HTML block (its own lines; a blank line must surround it)."""
+        return Markup(terminal.html(self.lines(o)))
+
+    def has_output(self, o: Checked) -> bool:
+        return bool(self.lines(o))
+
+    def _passed_with_output(self, tid: str, fid: str) -> list[Checked]:
+        return [o for o in self.r.outcomes(tid, fid) if o.passed and o.record is not None]
+
+    def is_open(self, o: Checked) -> bool:
+        """The first passed run of a tab shows its output open; the others show a one-line summary."""
+        runs = self._passed_with_output(o.run.task, o.run.runner.framework)
+        return bool(runs) and runs[0] is o
+
+    def output_title(self, o: Checked) -> Markup:
+        lines = self.lines(o)
+        parts = [f"Output · {o.run.runner.label} · {o.run.device.upper()}"]
+        if o.device_name:
+            parts.append(o.device_name)
+        parts.append(f"{len(lines)} line{'s' if len(lines) != 1 else ''}" if lines else "no output")
+        figures = o.outcome.figures if o.outcome else []
+        if figures:
+            parts.append(f"{len(figures)} figure{'s' if len(figures) != 1 else ''}")
+        if not self.is_open(o) and lines:
+            same = next((p for p in self._passed_with_output(o.run.task, o.run.runner.framework)
+                         if p is not o and terminal.plain(self.lines(p)) == terminal.plain(lines)), None)
+            if same is not None and self._passed_with_output(o.run.task, o.run.runner.framework).index(same) < \
+                    self._passed_with_output(o.run.task, o.run.runner.framework).index(o):
+                parts.append(f"same as {same.run.runner.label} · {same.run.device.upper()}")
+            else:
+                last = next((terminal.line_text(x).strip() for x in reversed(lines) if terminal.line_text(x).strip()), "")
+                parts.append(f"ends: {last[:70]}{'…' if len(last) > 70 else ''}")
+        return line(" · ".join(parts))
+
+    def figures(self, o: Checked) -> Markup:
+        """Markdown images of the run's figures (files under assets/figures/, named by their SHA-256)."""
+        if not o.outcome:
+            return Markup("")
+        task = self.r.p.tasks[o.run.task].task.title
+        out = []
+        for n, fig in enumerate(o.outcome.figures, 1):
+            alt = _alt(fig.alt) or _alt(f"Figure {n} drawn by the {o.run.runner.label} run of {task}")
+            out.append(f"![{alt}](../{fig.path}){{ loading=lazy }}")
+        return Markup("\n\n".join(out))
+
+    def figures_note(self, o: Checked) -> Markup:
+        note = o.outcome.figures_note if o.outcome else None
+        return line(f"Figures: {note}") if note else Markup("")
+
+    # -- the cross-check
+    def tolerance(self, tid: str):
+        return self.r.p.tasks[tid].task.compare.tolerance
+
+    def check_line(self, o: Checked) -> Markup:
+        """One sentence under a passed run's output: what its RESULT was compared with, how far off, what limit."""
+        spec = self.r.p.tasks[o.run.task].task
+        if spec.compare.not_comparable:
+            return line(f"Cross-check: not compared across frameworks ({spec.compare.not_comparable})")
+        c = o.check
+        if c is None:
+            return line("Cross-check: no RESULT compared" if o.has_result else "Cross-check: no RESULT published")
+        if not c.reference:
+            return line(f"Cross-check: not compared ({c.why})")
+        tol = f"tolerance rtol {c.rtol:g}, atol {c.atol:g}"
+        if c.reference == o.run.runner.label:
+            return line(f"Cross-check: this run's RESULT is the reference ({c.why}); {tol}")
+        return line(f"Cross-check: RESULT compared with {c.reference}'s (the reference: {c.why}); largest difference "
+                    f"{_number(c.max_abs_diff)} absolute, {_number(c.max_rel_diff)} relative; {tol}; "
+                    f"{'within' if not c.paths else 'outside'} it")
+
+    def check_rows(self, tid: str) -> list[dict]:
+        """One row per run that was made: runner, device, what it was compared with, the differences, the verdict."""
+        rows = []
+        for o in self.r.by_task.get(tid, []):
+            if o.skipped:
+                continue
+            c = o.check
+            if c is not None and c.reference and c.reference == o.run.runner.label:
+                role = "the reference"
+            elif c is not None and c.reference:
+                role = c.reference
+            elif c is not None:
+                role = f"not compared: {c.why}"
+            elif o.passed and not o.has_result:
+                role = "no RESULT"
+            elif o.passed:
+                role = "not compared"
+            else:
+                role = f"no result to compare: {o.message}"[:160]
+            verdict = f"{o.status.icon} {o.status}"
+            if o.status is Status.MISMATCHED and (c and c.paths or o.details):
+                paths = (c.paths if c and c.paths else o.details)
+                verdict += ": " + "; ".join(paths[:3]) + (f"; … {len(paths) - 3} more" if len(paths) > 3 else "")
+            rows.append({"label": o.run.runner.label, "device": o.run.device.upper(), "against": role,
+                         "abs": _number(c.max_abs_diff) if c and c.reference else "–",
+                         "rel": _number(c.max_rel_diff) if c and c.reference else "–",
+                         "verdict": verdict, "ok": o.ok})
+        return rows
+
+    def check_title(self, tid: str) -> Markup:
+        spec = self.r.p.tasks[tid].task
+        made = [o for o in self.r.by_task.get(tid, []) if not o.skipped]
+        if spec.compare.not_comparable:
+            return line(f"Cross-check · not compared across frameworks · {sum(o.passed for o in made)} of "
+                        f"{len(made)} runs passed")
+        tol = spec.compare.tolerance
+        agree = sum(o.passed for o in made)
+        return line(f"Cross-check · {agree} of {len(made)} runs passed and agree · rtol {tol.rtol:g}, atol {tol.atol:g}")
+
+    def check_type(self, tid: str) -> str:
+        made = [o for o in self.r.by_task.get(tid, []) if not o.skipped]
+        return "success" if made and all(o.passed for o in made) else ("failure" if made else "note")
+
+    def references(self, tid: str) -> list[Markup]:
+        """'Reference on CPU: PyTorch, because ...' per device (the vote can pick another reference on each)."""
+        out, seen = [], set()
+        for o in self.r.by_task.get(tid, []):
+            c = o.check
+            if c is None or not c.reference or (o.run.device, c.reference) in seen:
+                continue
+            seen.add((o.run.device, c.reference))
+            out.append(line(f"Reference on {o.run.device.upper()}: {c.reference}'s RESULT, because {c.why}"))
+        return out
+
+    # -- tab labels
+    def tab_flag(self, tid: str, fid: str) -> Markup:
+        """A flag on a tab's label when a run in the tab did not pass: visible whichever tab is open. The symbol is
+        drawn by CSS (::after), so the label's text stays the framework's name and linked tabs still switch
+        together (Material links tabs by their label text)."""
+        bad = [o for o in self.r.outcomes(tid, fid) if not o.ok]
+        if not bad:
+            return Markup("")
+        kind = next(name for status, name in FLAGS if any(o.status is status for o in bad) or status is Status.FAILED)
+        what = ", ".join(f"{o.run.runner.label} ({o.run.device.upper()}): {o.status}" for o in bad)
+        return Markup(f' <span class="tab-flag tab-flag-{kind}" role="img" aria-label="{text(what)}" '
+                      f'title="{text(what)}"></span>')
+
+    # -- downloads
+    def downloads(self, tid: str, fid: str) -> Markup:
+        py, nb = downloads.script_name(tid, fid), downloads.notebook_name(tid, fid)
+        return Markup(f"[Download {py}](../downloads/{tid}/{py}){{ download }} · "
+                      f"[Notebook {nb}](../downloads/{tid}/{nb}){{ download }}")
+
+    def zip_link(self, tid: str) -> Markup:
+        name = downloads.zip_name(tid)
+        return Markup(f"[Download the task: {name}](../downloads/{tid}/{name}){{ download }} (the three scripts, "
+                      "their notebooks with the verified output, task.yml and a requirements.txt of the pinned "
+                      "versions)")
+
+    line = staticmethod(line)
+
+    @staticmethod
+    def label(fid: str) -> str:
+        return FRAMEWORK_LABELS[fid]
