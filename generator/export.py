@@ -46,6 +46,12 @@ class _Tagged:
     def __repr__(self):
         return f"_Tagged({self.tag!r}, {self.node.value!r})"
 
+    def __eq__(self, other):
+        return isinstance(other, _Tagged) and self.tag == other.tag and \
+            yaml.serialize(self.node, Dumper=_Dumper) == yaml.serialize(other.node, Dumper=_Dumper)
+
+    __hash__ = None
+
 
 class _Loader(yaml.SafeLoader):
     pass

@@ -185,8 +185,8 @@ def plain(lines: list[Line]) -> str:
     return "\n".join(line_text(line) for line in lines)
 
 
-# every character HTML or a Markdown preprocessor (fences, snippets) could read as syntax
-_ESCAPE = re.compile(r"[&<>\"'`~\\\-:|{}\[\]*_#!=$^+]")
+# every character HTML or a Markdown preprocessor (fences, blocks, snippets) could read as syntax
+_ESCAPE = re.compile(r"[&<>\"'`~\\\-:|{}\[\]*_#!=$^+/]")
 
 
 def escape(text: str) -> str:

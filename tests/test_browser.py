@@ -22,7 +22,7 @@ PROJECT, PLAN, RUNS, REAL_DATA_ERROR = real()
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SHOTS = ROOT / "tests" / "screenshots"
-SITE_PATH = urlparse(__import__("yaml").safe_load((ROOT / "mkdocs.yml").read_text()).get("site_url") or "/").path
+SITE_PATH = urlparse(__import__("generator.export").export.load_config(ROOT / "mkdocs.yml").get("site_url") or "/").path
 
 
 class _Quiet(SimpleHTTPRequestHandler):

@@ -62,15 +62,19 @@ def test_home_page_table(pages):
 def test_task_page_has_linked_tabs_badges_output_and_downloads(pages):
     md = pages[0]["tasks/basics.md"].markdown
     for label in ("PyTorch", "TensorFlow", "Keras"):
-        assert f'=== "{label}"' in md
+        assert f"//// tab | {label}" in md
     assert md.count('class="run-badge run-passed"') == 11 and md.count('class="run-badge run-failed"') == 3
     assert md.count('class="run-badge run-skipped"') == 6
-    assert '!!! note "Not run · TensorFlow · CPU"' in md and "no such API in TensorFlow" in md
+    assert "/// admonition | Not run · TensorFlow · CPU\n    type: note" in md and "no such API in TensorFlow" in md
     assert "[Download demo_pytorch.py](../downloads/demo/demo_pytorch.py){ download }" in md
-    # captured output is fenced, never interpreted: a fence longer than the output's backtick run
-    assert "````text\n        <i>hi</i> ``` |\n        ````" in md
-    assert '!!! failure "Failed · Keras &#40;JAX backend&#41; · CPU · line 1"' in md
+    assert "[Notebook demo_pytorch.ipynb](../downloads/demo/demo_pytorch.ipynb){ download }" in md
+    assert "[Download the task: demo.zip](../downloads/demo/demo.zip){ download }" in md
+    # captured output is a raw HTML block of escaped text, never interpreted
+    assert '<div class="ansi-output"><pre><code>&#60;i&#62;hi&#60;&#47;i&#62; &#96;&#96;&#96; &#124;</code></pre></div>' in md
+    assert "/// admonition | Failed · Keras &#40;JAX backend&#41; · CPU · line 1\n    type: failure" in md
     assert "RuntimeError&#58; bad &#60;b&#62;" in md
+    # a failure marks its tab's label, whichever tab is open
+    assert '//// tab | Keras <span class="tab-flag tab-flag-failed" role="img"' in md
 
 
 def test_comparison_and_other_pages(pages):

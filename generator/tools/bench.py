@@ -144,14 +144,15 @@ def _plain_mkdocs(project: Path, cache: Path, work: Path, repeat: int) -> tuple[
     subprocess.run([sys.executable, "-m", "generator", "--root", str(project), "render", "--out", str(rendered),
                     "--cache-dir", str(cache)], env=ENV, check=True, capture_output=True)
     import yaml
-    cfg = yaml.safe_load((project / "mkdocs.yml").read_text())
+    from ..export import _Dumper, load_config
+    cfg = load_config(project / "mkdocs.yml")  # keeps tags (the tab slug function) as they are
     cfg["plugins"] = ["search"]
     cfg["docs_dir"] = str(rendered)
     cfg.pop("nav", None)
     shutil.copytree(project / "docs", rendered, dirs_exist_ok=True)
     plain = work / "plain"
     plain.mkdir()
-    (plain / "mkdocs.yml").write_text(yaml.safe_dump(cfg))
+    (plain / "mkdocs.yml").write_text(yaml.dump(cfg, Dumper=_Dumper))
     gen, bare = [], []
     for _ in range(repeat):  # interleaved, so both see the same machine state
         gen.append(_mkdocs_build(project, cache)["seconds"])
