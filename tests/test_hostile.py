@@ -41,7 +41,9 @@ class _Attrs(HTMLParser):
                 self.bad.append(f"<{tag} {name}={value!r}>")
             if name in ("href", "src", "action") and (value or "").strip().lower().startswith(("javascript:", "data:", "vbscript:")):
                 self.bad.append(f"<{tag} {name}={value!r}>")
-        if tag in ("script", "iframe", "object", "embed", "img") and any("alert" in (v or "") for _, v in attrs):
+        # an image's alt text may quote a payload as text (a figure's title): only attributes that load or run count
+        if tag in ("script", "iframe", "object", "embed", "img") and \
+                any("alert" in (v or "") for n, v in attrs if n not in ("alt", "title")):
             self.bad.append(f"<{tag} {attrs!r}>")
 
     def handle_data(self, data):
@@ -70,6 +72,19 @@ RESULT = [PAYLOAD]
 """
 
 
+# terminal output that tries to leave its block: fences, block markers, closing tags, an OSC 8 hyperlink to
+# javascript:, a figure whose title is the payloads, and an error message that starts a line with a block marker
+TERMINAL_SNIPPET = f"""
+import matplotlib.pyplot as plt
+PAYLOAD = {PAYLOAD!r}
+print("```\\n~~~\\n////\\n/// details | x\\n    attrs: {{onclick: alert(1)}}\\n///\\n</code></pre></div>" + PAYLOAD)
+print("\\x1b]8;;javascript:alert(1)\\x1b\\\\click me\\x1b]8;;\\x1b\\\\ \\x1b[38;2;1;2;3m\\x1b[1;4;7mstyled\\x1b[0m")
+print("\\x1b[31;" + "1;" * 5000 + "m" + "x" * 10 + "\\r" + "\\x1b[999999999C" + "y")
+plt.plot([1, 2]); plt.title(PAYLOAD + " ](javascript:alert(1)) {{: onerror=alert(1) }}")
+RESULT = [1.0, 2.0]
+"""
+
+
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
     base = tmp_path_factory.mktemp("hostile")
@@ -78,6 +93,7 @@ def hostile_site(tmp_path_factory):
                 "task": {"benchmark": True, "compare": {"not_comparable": "each prints hostile text on purpose"}}},
         "raises": {"pytorch": f"raise ValueError({PAYLOAD!r})\n"},
         "mismatch": {"pytorch": f"RESULT = [1.0, {PAYLOAD!r}]\n"},
+        "terminal": {"pytorch": TERMINAL_SNIPPET, "tensorflow": "raise ValueError('///\\n//// tab | x\\n' + " + repr(PAYLOAD) + ")\n"},
         "expected": {"pytorch": f"raise KeyError({PAYLOAD!r})\n",
                      "task": {"expected_failure": {"pytorch": {"error": "KeyError", "match": "onclick"}},
                               "compare": {"not_comparable": "shows an error on purpose"}}},
@@ -105,11 +121,47 @@ def test_failure_messages_are_text_not_links(hostile_site):
     assert html.count("run-badge") >= 20
 
 
+def test_terminal_output_and_figures_cannot_leave_their_block(hostile_site):
+    _, site, _ = hostile_site
+    html = (site / "tasks" / "basics" / "index.html").read_text()
+    assert "\x1b" not in html and "\b" not in html and 'href="javascript' not in html.lower()
+    start = html.index('<h2 id="terminal"')
+    end = html.find("<h2", start + 10)
+    section = html[start:end if end > 0 else html.index("</article>")]
+    # every tab is still there (nothing closed a block early or swallowed the next one)
+    assert section.count('class="tabbed-block"') == 3 and 'id="terminal-keras"' in section
+    from generator.terminal import CLASSES
+
+    class Output(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.depth, self.inside = 0, []
+
+        def handle_starttag(self, tag, attrs):
+            if self.depth or ("class", "ansi-output") in attrs:
+                self.depth += 1
+                if ("class", "ansi-output") not in attrs:
+                    self.inside.append((tag, attrs))
+
+        def handle_endtag(self, tag):
+            if self.depth:
+                self.depth -= 1
+
+    parser = Output()
+    parser.feed(section)
+    assert {tag for tag, _ in parser.inside} <= {"pre", "code", "span"}
+    assert all(n == "class" and set(v.split()) <= CLASSES for _, attrs in parser.inside for n, v in attrs)
+    assert '<span class="ansi-bold ansi-underline ansi-reverse ansi-fg-0">styled</span>' in section
+    assert '<img alt="' in section and 'src="../../assets/figures/' in section  # the figure, its title as alt text
+    assert "Raised" not in section and section.count('class="admonition failure"') == 1
+
+
 def test_content_with_markup_syntax_is_refused_with_its_location(tmp_path):
     from support import MINI_CONTENT
     import copy
     for payload in ("Para.\n{: onclick=alert(1) }", "![i](https://x.org/i.png)", "[a](https://x.org/a){: .x }",
-                    "Unclosed { brace", "see [x](javascript:alert(1))", "*[HTML]: abbr", "<b>raw</b>"):
+                    "Unclosed { brace", "see [x](javascript:alert(1))", "*[HTML]: abbr", "<b>raw</b>",
+                    "Para.\n\n/// admonition | x\n    attrs:\n      onclick: alert(1)\n///"):
         faq = copy.deepcopy(MINI_CONTENT["faq.yml"])
         faq["questions"][0]["answer"] = payload
         root = make_project(tmp_path / str(abs(hash(payload))), content={"faq.yml": faq})
