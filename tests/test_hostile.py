@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -16,7 +15,8 @@ import pytest
 
 from support import ROOT, leftover_processes, make_project, mini_settings, process_tag
 from generator.errors import DataError
-from generator.load import load_project, text_problem
+from generator.load import load_project
+from generator.markdown_rules import text_problem
 from generator.pipeline import run_build
 from generator.record import Status
 
