@@ -206,6 +206,8 @@ def test_odd_snippets_become_run_statuses_and_never_poison_the_cache(tmp_path):
                         "tensorflow": "RESULT = [float(i) for i in range(1_000_000)]\n",
                         "keras": "RESULT = [float(i) for i in range(1_000_000)]\n"},
         "syntax": {"keras": "def broken(:\n"},
+        "huge-string": {"pytorch": "RESULT = ['x' * 30_000_000]\nMETRICS = {'note': 'y' * 30_000_000}\n",
+                        "task": {"compare": {"not_comparable": "publishes huge values on purpose"}}},
     })
     (root / "snippets" / "latin1" / "pytorch.py").write_bytes(latin1)
     s = mini_settings(root, timeout=60, memory_limit_mb=2000)
@@ -217,6 +219,8 @@ def test_odd_snippets_become_run_statuses_and_never_poison_the_cache(tmp_path):
     assert big.status is Status.FAILED and len(big.message) < 5000 and len(big.error.traceback) < 70_000
     assert all(status[f"huge-result/{r}/cpu"].passed for r in ("pytorch", "tensorflow", "keras/jax"))
     assert "__summary__" in status["huge-result/pytorch/cpu"].result
+    huge = status["huge-string/pytorch/cpu"]
+    assert huge.status is Status.FAILED and "METRICS is 30,000,012 bytes as JSON" in huge.message
     syntax = status["syntax/keras/jax/cpu"]
     assert syntax.status is Status.FAILED and syntax.line == 1 and syntax.message.startswith("SyntaxError")
     entries = list((root / ".cache" / "runs").glob("*/*.json"))
