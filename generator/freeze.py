@@ -298,7 +298,7 @@ def record(settings: Settings, project: Project, out: Path, tasks: list[str] | N
     available = [k for k in RUNNERS if k not in unavailable]
     machine = Machine(gpu=name, cpu=cpu_name(), python=python_version(), platform=platform.platform(),
                       date=datetime.now(timezone.utc).strftime("%Y-%m-%d"))
-    gpu_settings = settings.model_copy(update={"devices": "gpu"})
+    gpu_settings = settings.model_copy(update={"devices": "gpu", "progress": settings.progress and _has("rich")})
     result = run_build(gpu_settings, project, tasks=tasks, runners=available, devices=["gpu"]) if available else None
     if not existed and out.exists():  # only a snippet could have made it while it ran
         log(f"record: refused: {out} appeared while the snippets ran; nothing written")
@@ -329,6 +329,15 @@ def record(settings: Settings, project: Project, out: Path, tasks: list[str] | N
     for o in failed:
         log(f"record: {o.run.id}: {o.status}: {o.message}")
     return 0
+
+
+def _has(module: str) -> bool:
+    """The progress display needs rich, which the recording machine may lack."""
+    from importlib.util import find_spec
+    try:
+        return find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def _write(out: Path, f: FrozenFile) -> str:

@@ -347,11 +347,48 @@ def test_shards_partition_the_tasks():
 
 
 # ----------------------------------------------------------------------------- the recording machine
-def test_the_cli_and_record_need_no_mkdocs(tmp_path):
-    """The recording machine may have torch and jax with CUDA and nothing of the site: no mkdocs, no material."""
+BLOCK_THIRD_PARTY = """
+import importlib.abc, sys
+ALLOWED = {"pydantic", "pydantic_core", "yaml", "_yaml", "typing_extensions", "annotated_types", "typing_inspection",
+           "generator"}
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        top = name.split(".")[0]
+        if top in ALLOWED or top in sys.stdlib_module_names or top.startswith("_sysconfigdata"):
+            return None
+        raise ImportError("not on the recording machine: " + name)
+sys.meta_path.insert(0, Block())
+"""
+
+
+def test_record_needs_only_pydantic_and_yaml(tmp_path):
+    """The recording machine may have torch and jax with CUDA and nothing of the site: no mkdocs, Material, Jinja2,
+    matplotlib or rich. The CLI refuses there without a GPU; with one (patched in, test-only) it records."""
     root = gpu_project(tmp_path / "p")
-    code = ("import sys\nfor m in ('mkdocs', 'material', 'jinja2', 'matplotlib'):\n    sys.modules[m] = None\n"
-            "from generator.cli import main\n"
-            f"sys.exit(main(['--root', {str(root)!r}, 'record', '--devices', 'gpu', '--out', {str(tmp_path / 'r')!r}]))\n")
-    out = subprocess.run([sys.executable, "-c", code], env=ENV, capture_output=True, text=True, timeout=120)
+    refuse = BLOCK_THIRD_PARTY + (
+        "from generator.cli import main\n"
+        f"sys.exit(main(['--root', {str(root)!r}, 'record', '--devices', 'gpu', '--out', {str(tmp_path / 'r')!r}]))\n")
+    out = subprocess.run([sys.executable, "-c", refuse], env=ENV, capture_output=True, text=True, timeout=120)
     assert out.returncode == 2 and "no GPU on this machine" in out.stdout, out.stderr
+    records = BLOCK_THIRD_PARTY + (
+        "import generator.plan, generator.execute, generator.freeze as fz\n"
+        "for m in (generator.plan, generator.execute, fz):\n    m.gpu_name = lambda: 'NVIDIA H100 80GB HBM3'\n"
+        "from pathlib import Path\nfrom generator.load import load_project\nfrom generator.settings import Settings\n"
+        f"root = Path({str(root)!r})\n"
+        "s = Settings(root=root, devices='gpu', cache_dir=str(root / '.gpu'), preload=False, parallel=2, timeout=10,\n"
+        "             memory_limit_mb=400, output_limit_kb=256)\n"
+        "sys.exit(fz.record(s, load_project(root), root / 'records', probe=lambda p: None))\n")
+    out = subprocess.run([sys.executable, "-c", records], env=ENV, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and "wrote 5 frozen record(s)" in out.stdout, out.stdout + out.stderr
+    result = run_build(mini_settings(root, devices="auto"))
+    assert sum(o.category == "frozen" and o.passed for o in result.outcomes) == 5
+
+
+@pytest.mark.slow
+def test_a_cpu_build_of_torch_on_a_gpu_machine_is_not_available_not_a_gpu_run():
+    """The probe asks the framework itself: a CPU build of torch never makes "GPU" records, whatever nvidia-smi says."""
+    from generator.machine import package_version
+    if package_version("torch") is None or "+cpu" not in package_version("torch"):
+        pytest.skip("needs the CPU build of torch (the pinned one)")
+    why = freeze.probe_package("torch")
+    assert why == f"torch {package_version('torch')} is installed but sees no GPU (torch.cuda.is_available() is False)"
