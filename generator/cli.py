@@ -89,6 +89,11 @@ def cmd_check(args, settings: Settings) -> int:
         print(f"check: --export {export_dir}: already exists; --export writes a new folder", file=sys.stderr)
         return 2
     tasks = shard_tasks(project.tasks, *args.shard) if args.shard else None
+    if tasks == []:  # more shards than tasks: this one has nothing to do (an empty filter would mean every task)
+        print(f"generator: shard {args.shard[0]}/{args.shard[1]}: 0 of {len(project.tasks)} tasks")
+        if export_dir is not None:
+            (export_dir / "runs").mkdir(parents=True)
+        return 0
     result = run_build(settings, project, tasks=tasks)
     from .facts import review_lines
     for line in review_lines(project):

@@ -329,6 +329,8 @@ def test_shards_merge_to_the_records_of_one_full_build(tmp_path, capsys):
     merged = tmp_path / "merged"
     assert main(["--root", str(root), "merge", str(tmp_path / "artifacts"), "--cache-dir", str(merged)]) == 0
     assert _comparable(Store(merged)) == _comparable(Store(tmp_path / "full"))
+    assert main(["--root", str(root), "check", "--shard", "9/9", "--export", str(tmp_path / "empty-shard")]) == 0
+    assert "shard 9/9: 0 of 5 tasks" in capsys.readouterr().out and Store(tmp_path / "empty-shard").keys() == []
     again = run_build(mini_settings(root, cache_dir=str(merged)))
     assert again.executed == 0
     assert [(o.run.id, o.status, o.message, o.result) for o in again.outcomes] == \
