@@ -11,7 +11,11 @@ from .cache import atomic_write
 from .record import Checked
 from .runners import RUNNERS
 
-COLOURS = {key: runner.colour for key, runner in RUNNERS.items()}
+
+
+def colours() -> dict[str, str]:
+    """Each runner's chart colour, from the registry (a new runner appears in every chart without an edit here)."""
+    return {key: runner.colour for key, runner in RUNNERS.items()}
 
 
 def _svg(fig) -> bytes:
@@ -63,8 +67,9 @@ def run_times(rows: dict[str, dict[str, float]]) -> bytes:
     plt = _pyplot()
     tasks = sorted(rows, key=lambda t: -sum(rows[t].values()))
     fig, ax = plt.subplots(figsize=(8, 0.32 * len(tasks) + 1.2))
-    height = 0.8 / len(COLOURS)
-    for i, (runner, colour) in enumerate(COLOURS.items()):
+    palette = colours()
+    height = 0.8 / len(palette)
+    for i, (runner, colour) in enumerate(palette.items()):
         ys = [n + i * height for n in range(len(tasks))]
         ax.barh(ys, [max(rows[t].get(runner, 0), 1e-3) for t in tasks], height=height, color=colour, label=runner)
     ax.set_yticks([n + 0.4 - height / 2 for n in range(len(tasks))], tasks)
@@ -85,7 +90,7 @@ def benchmark(data: dict) -> bytes:
     for ax, metric in zip(axes[0], metrics):
         names = [r for r, m in rows if _finite(m.get(metric))]
         ax.bar(range(len(names)), [float(m[metric]) for r, m in rows if _finite(m.get(metric))],
-               color=[COLOURS.get(n, "#777") for n in names])
+               color=[colours().get(n, "#777") for n in names])
         ax.set_xticks(range(len(names)), names, rotation=35, ha="right", fontsize=7)
         ax.set_title(metric[:40])
         ax.grid(axis="y", alpha=0.3)

@@ -1,4 +1,5 @@
-"""The command line: python -m generator check | run TASK | list | render | schema | options | merge | build | bench."""
+"""The command line: python -m generator check | run TASK | list | render | schema | options | merge | record | build |
+bench."""
 from __future__ import annotations
 
 import argparse
@@ -15,6 +16,7 @@ from .pipeline import BuildResult, run_build
 from .report import failure_lines, gate_failed, problem_lines, summary
 from .runners import FRAMEWORKS, RUNNERS
 from .settings import OPTIONS, Settings, SettingsError, make_settings
+from .shard import parse_shard
 
 
 # ----------------------------------------------------------------------------- settings: mkdocs.yml, then flags
@@ -50,9 +52,12 @@ def add_setting_flags(p: argparse.ArgumentParser) -> None:
             continue
         kind = info.annotation
         choices = typing.get_args(kind) if typing.get_origin(kind) is typing.Literal else None
+        helptext = f"{info.description} (default from mkdocs.yml, else {info.default})"
+        if kind is bool:  # a switch: --strict turns it on; absent, mkdocs.yml decides
+            p.add_argument(f"--{name.replace('_', '-')}", dest=name, action="store_const", const=True, help=helptext)
+            continue
         conv = {int: int, float: float}.get(kind, str)
-        p.add_argument(f"--{name.replace('_', '-')}", dest=name, type=conv, choices=choices,
-                       help=f"{info.description} (default from mkdocs.yml, else {info.default})")
+        p.add_argument(f"--{name.replace('_', '-')}", dest=name, type=conv, choices=choices, help=helptext)
 
 
 def _load(settings: Settings, fmt: str = "text"):
@@ -77,11 +82,37 @@ def cmd_check(args, settings: Settings) -> int:
     project = _load(settings, args.format)
     if project is None:
         return 2
-    result = run_build(settings, project)
+    from .freeze import frozen_lines, strict_failure
+    from .shard import export, shard_tasks
+    export_dir = Path(args.export) if args.export else None
+    if export_dir is not None and export_dir.exists():
+        print(f"check: --export {export_dir}: already exists; --export writes a new folder", file=sys.stderr)
+        return 2
+    tasks = shard_tasks(project.tasks, *args.shard) if args.shard else None
+    if tasks == []:  # more shards than tasks: this one has nothing to do (an empty filter would mean every task)
+        print(f"generator: shard {args.shard[0]}/{args.shard[1]}: 0 of {len(project.tasks)} tasks")
+        if export_dir is not None:
+            (export_dir / "runs").mkdir(parents=True)
+        return 0
+    result = run_build(settings, project, tasks=tasks)
     from .facts import review_lines
     for line in review_lines(project):
         print(f"::warning::{line}" if args.format == "github" else f"review: {line}")
-    return _report(result, args.format, settings.root)
+    for line in frozen_lines(result, args.format, settings.strict):
+        print(line)
+    if args.shard:
+        print(f"generator: shard {args.shard[0]}/{args.shard[1]}: {len(tasks)} of {len(project.tasks)} tasks")
+    status = _report(result, args.format, settings.root)
+    if export_dir is not None:
+        written, error = export(result, export_dir, existed=False)
+        if error:
+            print(f"check: --export {export_dir}: {error}", file=sys.stderr)
+            return 2
+        print(f"generator: exported {written} record(s) to {export_dir}")
+    if settings.strict and strict_failure(result):
+        print("generator: stale or refused frozen records (--strict)")
+        return 1
+    return status
 
 
 def cmd_run(args, settings: Settings) -> int:
@@ -157,10 +188,43 @@ def cmd_options(args, settings: Settings | None) -> int:
 
 
 def cmd_merge(args, settings: Settings) -> int:
+    """Each DIR is a run store, a folder of run stores (shard artifacts), or a folder of frozen records (the GPU
+    job's artifact), which go into the records folder."""
     from .cache import Store
-    merged, skipped = Store(settings.cache_path).merge_from(Path(args.dir))
-    print(f"merged {merged} record(s) into {settings.cache_path}; skipped {skipped} damaged")
+    from .freeze import is_records_dir, merge_records
+    from .shard import store_dirs
+    project = None
+    for d in map(Path, args.dir):
+        stores = store_dirs(d)
+        for store in stores:
+            merged, skipped = Store(settings.cache_path).merge_from(store)
+            print(f"merged {merged} record(s) from {store} into {settings.cache_path}; skipped {skipped} damaged")
+        if is_records_dir(d):
+            project = project or _load(settings)
+            if project is None:
+                return 2
+            merged, refused, messages = merge_records(d, project, settings)
+            for line in messages:
+                print(line)
+            print(f"merged {merged} frozen record(s) from {d} into {settings.records_path}; refused {refused}")
+        elif not stores:
+            print(f"merge: {d}: neither a run store, a folder of run stores, nor a folder of frozen records",
+                  file=sys.stderr)
+            return 2
     return 0
+
+
+def cmd_record(args, settings: Settings) -> int:
+    """Make the GPU runs on this machine and write them as frozen records (see README, Contributing GPU records)."""
+    from .freeze import record
+    project = _load(settings)
+    if project is None:
+        return 2
+    unknown = [t for t in args.tasks if t not in project.tasks]
+    if unknown:
+        print(f"unknown task(s): {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    return record(settings, project, Path(args.out), tasks=args.tasks or None)
 
 
 def cmd_build(args, settings: Settings) -> int:
@@ -196,6 +260,10 @@ def parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("check", help="the pull-request gate")
     p.add_argument("--format", choices=("text", "github"), default="text")
+    p.add_argument("--shard", type=parse_shard, metavar="K/N",
+                   help="make only shard K of N (whole tasks, round-robin over the sorted task ids)")
+    p.add_argument("--export", metavar="DIR", help="after the build, write its records as a new run store DIR "
+                                                   "(for `merge`); DIR must not exist")
     add_setting_flags(p)
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("run", help="run one task")
@@ -217,10 +285,15 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_schema)
     p = sub.add_parser("options", help="the plugin's options, as a Markdown table")
     p.set_defaults(func=cmd_options)
-    p = sub.add_parser("merge", help="merge another run store (e.g. from a GPU machine) into this one")
-    p.add_argument("dir")
+    p = sub.add_parser("merge", help="merge run stores (e.g. shards) into this one, or frozen records into records/")
+    p.add_argument("dir", nargs="+", help="a run store, a folder of run stores, or a folder of frozen records")
     add_setting_flags(p)
     p.set_defaults(func=cmd_merge)
+    p = sub.add_parser("record", help="on a GPU machine: make the GPU runs and write them as frozen records")
+    p.add_argument("tasks", nargs="*", help="only these tasks (default: all)")
+    p.add_argument("--out", default="records", help="the records folder (default: records)")
+    add_setting_flags(p)
+    p.set_defaults(func=cmd_record)
     p = sub.add_parser("build", help="build the site (mkdocs build)")
     p.add_argument("--strict", action="store_true")
     p.set_defaults(func=cmd_build)

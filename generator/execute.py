@@ -25,7 +25,7 @@ from typing import Callable
 
 from .machine import cpu_name, env_versions, gpu_name, python_version
 from .plan import Run
-from .record import Exit, ExitKind, RunRecord, ScriptOutcome
+from .record import Exit, ExitKind, RunRecord
 from .runners import WORKER_ENVS
 from .settings import Settings
 

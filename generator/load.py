@@ -2,21 +2,20 @@
 from __future__ import annotations
 
 import difflib
-import functools
-import os
 import re
 import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from . import facts as fx
 from . import models as m
 from .errors import DataError, Problem
 from .files import UnsafeFile, is_regular_dir, python_source, read_bytes
+from .markdown_rules import unsafe_text
+from .yamlio import compose as _compose, line_of as _line_of, read_yaml, rel as _rel
 from .runners import FRAMEWORKS
 from .sources import url_problem
 
@@ -30,7 +29,6 @@ CONTENT_FILES: dict[str, type[BaseModel]] = {
     "facts.yml": fx.FactsFile,   # read first: the others refer to its facts as [[fact:id]]
 }
 SCRIPTS = {fw: f"{fw}.py" for fw in FRAMEWORKS}
-MAX_TEXT = 20_000  # characters in one content string; keeps every check linear and every page bounded
 
 
 @dataclass(frozen=True)
@@ -95,124 +93,6 @@ class Project:
     facts: fx.FactsFile
     tasks: dict[str, TaskSpec] = field(default_factory=dict)
     links: Links = field(default_factory=Links)
-
-
-# ---------------------------------------------------------------------------- YAML with line numbers
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser where present: same nodes, much faster
-
-
-class _Loader(_Base):
-    """SafeLoader that refuses duplicate keys (PyYAML keeps the last one silently)."""
-
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    seen: dict = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (first on line {seen[key] + 1})", key_node.start_mark)
-        seen[key] = key_node.start_mark.line
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _line_of(node: yaml.Node | None, loc: tuple) -> int | None:
-    """The 1-based line of the deepest node on the key path `loc` (or of its parent when absent)."""
-    line = node.start_mark.line + 1 if node is not None else None
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            match = next(((k, v) for k, v in node.value if k.value == str(part)), None)
-            if match is None:
-                return line
-            line, node = match[0].start_mark.line + 1, match[1]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            return line
-    return line
-
-
-def read_yaml(path: Path, root: Path) -> tuple[object, yaml.Node | None, list[Problem]]:
-    """Parse one YAML file. Returns (data, node tree, problems); data is None when unreadable."""
-    rel = _rel(path, root)
-    try:
-        raw = read_bytes(path, root)
-    except UnsafeFile as exc:
-        return None, None, [Problem(rel, None, "", f"refused: {exc}")]
-    except OSError as exc:
-        return None, None, [Problem(rel, None, "", f"cannot read file: {exc.strerror or exc}")]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        return None, None, [Problem(rel, line, "", f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})")]
-    if not text.strip():
-        return None, None, [Problem(rel, None, "", "file is empty")]
-    try:
-        loader = _Loader(text)
-        try:
-            node = loader.get_single_node()  # parsed once: the node tree keeps every line number
-            depth = _depth(node)
-            if depth > 40:
-                return None, None, [Problem(rel, None, "", f"YAML nested {depth} levels deep; at most 40 are allowed")]
-            bad_key = _non_scalar_key(node)
-            if bad_key is not None:
-                return None, None, [Problem(rel, bad_key.start_mark.line + 1, "",
-                                            "a key must be a plain value, not a list or a map")]
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        return None, None, [Problem(rel, mark.line + 1 if mark else None, "",
-                                    f"YAML syntax error{f' at column {mark.column + 1}' if mark else ''}: "
-                                    f"{exc.problem or exc.context}")]
-    except yaml.YAMLError as exc:
-        return None, None, [Problem(rel, None, "", f"YAML error: {exc}")]
-    except RecursionError:
-        return None, None, [Problem(rel, None, "", "YAML nested too deeply")]
-    except (TypeError, ValueError) as exc:  # e.g. a list or a map used as a key
-        return None, None, [Problem(rel, None, "", f"YAML structure not allowed here: {exc}")]
-    return data, node, []
-
-
-def _depth(node: yaml.Node | None) -> int:
-    """Nesting depth of a node tree, iteratively (a hostile file must not exhaust the stack)."""
-    deepest, stack = 0, [(node, 1)] if node is not None else []
-    while stack:
-        n, d = stack.pop()
-        deepest = max(deepest, d)
-        if isinstance(n, yaml.MappingNode):
-            stack += [(v, d + 1) for _, v in n.value]
-        elif isinstance(n, yaml.SequenceNode):
-            stack += [(v, d + 1) for v in n.value]
-    return deepest
-
-
-def _non_scalar_key(node: yaml.Node | None) -> yaml.Node | None:
-    stack = [node] if node is not None else []
-    while stack:
-        n = stack.pop()
-        if isinstance(n, yaml.MappingNode):
-            for k, v in n.value:
-                if not isinstance(k, yaml.ScalarNode):
-                    return k
-                stack.append(v)
-        elif isinstance(n, yaml.SequenceNode):
-            stack += n.value
-    return None
-
-
-def _rel(path: Path, root: Path) -> str:
-    """The path as the project names it (never resolved: a symbolic link is named, not followed)."""
-    absolute, base = os.path.abspath(path), os.path.abspath(root)
-    if os.path.commonpath([absolute, base]) == base:
-        return Path(os.path.relpath(absolute, base)).as_posix()
-    return Path(absolute).as_posix()
 
 
 # ---------------------------------------------------------------------------- schema errors
@@ -280,93 +160,6 @@ def validate(data, model: type[BaseModel], node, rel: str):
         return None, schema_problems(exc, model, node, rel)
     problems = [Problem(rel, _line_of(node, loc), _loc_str(loc), msg) for loc, msg in unsafe_text(data)]
     return (None if problems else obj), problems
-
-
-_HTML = re.compile(r"</?[a-zA-Z!?]")
-_LINK_TARGET = re.compile(r"\]\(([^()\s]*)")  # the start of every inline link target: linear, no backtracking
-_REF_DEF = re.compile(r"(?m)^\s{0,3}\[[^\]\n]{1,200}\]:\s*(\S*)")
-_SAFE_TARGET = re.compile(r"^(?:https?://[^\s<>\"'`{}|\\^]+|#[\w-]+|(?:\.\./)*[\w-]+(?:/[\w-]+)*(?:\.md|/)(?:#[\w-]+)?)$")
-_BACKTICKS = re.compile(r"`+")
-
-
-def strip_code(text: str) -> str:
-    """Text with fenced blocks and code spans removed, in linear time (CommonMark's rules, simplified: a run of N
-    backticks opens a span that the next run of exactly N closes; a fence line opens a block that the next fence
-    line of the same kind closes)."""
-    lines, kept, fence = text.split("\n"), [], None
-    for line in lines:
-        stripped = line.lstrip()
-        if fence is None and (stripped.startswith("```") or stripped.startswith("~~~")):
-            fence = stripped[:3]
-            continue
-        if fence is not None:
-            if stripped.startswith(fence):
-                fence = None
-            continue
-        kept.append(line)
-    prose = "\n".join(kept)
-    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(prose)]
-    by_length: dict[int, list[int]] = {}
-    for i, (a, b) in enumerate(runs):
-        by_length.setdefault(b - a, []).append(i)
-    cursor = {n: 0 for n in by_length}
-    out, pos, i = [], 0, 0
-    while i < len(runs):
-        n = runs[i][1] - runs[i][0]
-        same, c = by_length[n], cursor[n]
-        while c < len(same) and same[c] <= i:
-            c += 1
-        cursor[n] = c
-        if c < len(same):  # closed by the next run of the same length
-            j = same[c]
-            out.append(prose[pos:runs[i][0]])
-            pos, i = runs[j][1], j + 1
-        else:
-            i += 1
-    out.append(prose[pos:])
-    return "".join(out)
-
-
-def text_problem(text: str) -> str | None:
-    """Why a content string cannot be published as Markdown, or None. Every check is linear in the text."""
-    if len(text) > MAX_TEXT:
-        return f"text is {len(text):,} characters long; at most {MAX_TEXT:,} are allowed"
-    prose = strip_code(text)
-    if _HTML.search(prose):
-        return "raw HTML is not allowed in content; write Markdown (put code in backticks)"
-    if "{" in prose or "}" in prose:
-        return "braces are not allowed outside code (they are attribute-list syntax); put code in backticks"
-    if "![" in prose:
-        return "images are not allowed in content (they would load from a third-party host)"
-    if re.search(r"(?m)^\s*\*\[", prose):
-        return "abbreviation definitions are not allowed in content"
-    if re.search(r"(?m)^[ \t]*/{3,}", prose):
-        return "block syntax (a line starting with ///) is not allowed in content: its options can set attributes"
-    for m in (*_LINK_TARGET.finditer(prose), *_REF_DEF.finditer(prose)):
-        target = m.group(1).strip("<>")
-        if re.match(r"(?i)\s*(javascript|vbscript|data)\s*:", target):
-            return "javascript:, vbscript: and data: URLs are not allowed"
-        if not _SAFE_TARGET.match(target):
-            return "links must be http:// or https:// URLs or relative links to pages of this site " \
-                   "(percent-encode parentheses as %28 %29)"
-    return None
-
-
-def unsafe_text(data, loc: tuple = ()) -> list[tuple[tuple, str]]:
-    """Content text that could create markup, attributes or requests on the page: refused at load."""
-    out: list[tuple[tuple, str]] = []
-    stack = [(data, loc)]
-    while stack:
-        value, where = stack.pop()
-        if isinstance(value, dict):
-            stack += [(v, where + (k,)) for k, v in value.items()]
-        elif isinstance(value, list):
-            stack += [(v, where + (i,)) for i, v in enumerate(value)]
-        elif isinstance(value, str):
-            why = text_problem(value)
-            if why:
-                out.append((where, why))
-    return sorted(out, key=lambda item: str(item[0]))
 
 
 # ---------------------------------------------------------------------------- the project
@@ -487,17 +280,6 @@ def load_tasks(root: Path, snippets: Path, expand=None) -> tuple[dict[str, TaskS
         if task is not None and len(code) == len(SCRIPTS):
             tasks[folder.name] = TaskSpec(folder.name, folder, task, {fw: folder / s for fw, s in SCRIPTS.items()}, code)
     return tasks, problems
-
-
-def _compose(path: Path) -> yaml.Node:
-    """A valid file's node tree, parsed again only when a problem needs its line numbers."""
-    st = path.stat()
-    return _compose_version(path, st.st_mtime_ns, st.st_size)
-
-
-@functools.lru_cache(maxsize=256)
-def _compose_version(path: Path, mtime_ns: int, size: int) -> yaml.Node:
-    return yaml.compose(path.read_bytes().decode("utf-8"), Loader=_Loader)  # already read safely once
 
 
 def check_references(root: Path, loaded: dict[str, BaseModel], tasks: dict[str, TaskSpec], content_dir: str) -> list[Problem]:

@@ -194,17 +194,40 @@ class Tolerance(Model):
     atol: float = Field(default=1e-6, ge=0)
 
 
+class GpuTolerance(Tolerance):
+    """The tolerance of GPU runs, when it must differ from the CPU's (TF32 matmuls, non-deterministic kernels)."""
+
+    reason: str = Field(min_length=10, max_length=300, description="Why GPU results differ more, e.g. 'TensorFlow and "
+                        "JAX use TF32 for float32 matmuls on Ampere and later GPUs'.")
+
+
 class Compare(Model):
     """How RESULT values compare across frameworks: a tolerance, or not comparable with a reason."""
 
     tolerance: Tolerance | None = None
+    gpu_tolerance: GpuTolerance | None = Field(
+        default=None, description="Tolerance of the GPU runs (among themselves and against the same script's CPU "
+                                  "result), with its reason; without it GPU runs use `tolerance`.")
     not_comparable: str | None = Field(default=None, min_length=10)
 
     @model_validator(mode="after")
     def _one(self) -> "Compare":
         if (self.tolerance is None) == (self.not_comparable is None):
             raise ValueError("give exactly one of 'tolerance' or 'not_comparable'")
+        if self.gpu_tolerance is not None and self.tolerance is None:
+            raise ValueError("'gpu_tolerance' needs a 'tolerance' (a task that is not comparable has neither)")
         return self
+
+    def tolerance_for(self, device: str) -> tuple[float, float, str] | None:
+        """(rtol, atol, why this one) for the runs on `device`; None when results are not compared."""
+        if self.tolerance is None:
+            return None
+        if device == "gpu" and self.gpu_tolerance is not None:
+            g = self.gpu_tolerance
+            return g.rtol, g.atol, f"the task's GPU tolerance: {g.reason}"
+        if device == "gpu":
+            return self.tolerance.rtol, self.tolerance.atol, "the task's tolerance (it declares no GPU tolerance)"
+        return self.tolerance.rtol, self.tolerance.atol, "the task's tolerance"
 
 
 class ExpectedFailure(Model):

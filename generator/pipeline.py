@@ -75,7 +75,8 @@ def run_build(settings: Settings, project: Project | None = None, tasks: list[st
             stats = Executor(settings, on_record, progress).run_all(misses)
     outcomes = verify(project, plan, records)
     executed = sum(1 for r in misses if r.id in records)
-    return BuildResult(project, plan, outcomes, stats, executed, time.monotonic() - t0, list(store.warnings))
+    return BuildResult(project, plan, outcomes, stats, executed, time.monotonic() - t0,
+                       list(store.warnings) + plan.warnings)
 
 
 @contextlib.contextmanager

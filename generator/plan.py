@@ -42,6 +42,8 @@ class Plan:
     runs: list[Run]
     cached: dict[str, RunRecord] = field(default_factory=dict)  # run id -> record
     gpu: str | None = None
+    frozen: dict = field(default_factory=dict)  # run id -> freeze.FrozenRun, for runs this machine cannot make
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def misses(self) -> list[Run]:
@@ -97,9 +99,11 @@ def make_plan(project: Project, settings: Settings, store, tasks: list[str] | No
                 runs.append(Run(tid, runner, device, spec.scripts[runner.framework], timeout, key, skip, kind))
     plan = Plan(runs, gpu=gpu)
     for run in runs:
-        if run.declared_skip:
+        if run.skip:  # declared, or a device this machine lacks: only a frozen record (records/) stands for it
             continue
         record = store.get(run.key)
-        if record is not None and record.id == run.id:
+        if record is not None and record.id == run.id and record.device == run.device:
             plan.cached[run.id] = record
+    from .freeze import attach_frozen
+    attach_frozen(plan, project, settings)  # read before anything runs, like the store
     return plan

@@ -82,6 +82,11 @@ class GeneratorPlugin(BasePlugin[_Options]):
         for task in build.unverified_tasks:
             log.warning("%s: %s", *unverified_line(task, build))
         log.info(f"generator: {summary(build)}")
+        from .freeze import frozen_lines, strict_failure
+        for line in frozen_lines(build):  # stale records are shown as stale; only `strict` makes them fail the build
+            log.info(line)
+        if self.settings.strict and strict_failure(build) and not self.serving:
+            raise PluginError("stale or refused frozen records (strict: true); re-record them on a GPU")
         if build.failures and self.settings.failure_policy == "strict" and not self.serving:
             raise PluginError(f"{len(build.failures)} run(s) failed (failure_policy: strict)")
         data = SiteData(machine=describe(), bench=read_results(self.settings.root),

@@ -46,6 +46,8 @@ class SkipKind(str, Enum):
     DECLARED = "declared"          # task.yml says this run cannot be made, with a reason
     NO_DEVICE = "no-device"        # the build machine lacks the device (e.g. no GPU)
     NOT_EXECUTED = "not-executed"  # execution is turned off and nothing is cached
+    STALE = "stale"                # a frozen record exists (records/), but what determines the run changed since
+    UNAVAILABLE = "unavailable"    # the machine that made the frozen records lacked this runner's framework
 
     def __str__(self) -> str:
         return self.value
@@ -189,6 +191,30 @@ class CrossCheck(_Model):
     max_abs_diff: float | None = None
     max_rel_diff: float | None = None
     paths: list[str] = Field(default_factory=list)  # where it differs (mismatches only)
+    device: str = "cpu"            # the device of the runs compared; it decides the tolerance
+    reason: str = ""               # why this tolerance applies (the task's, or its GPU tolerance and its reason)
+
+
+class Frozen(_Model):
+    """Where and how a frozen record (a committed file under records/) was made: shown beside the run it stands for."""
+
+    path: str                      # records/<task>/<runner>-<device>.json
+    device_name: str               # the recording machine's GPU
+    python: str
+    versions: dict[str, str]       # the recording machine's versions, never presented as the pins
+    date: str
+    pins: dict[str, str] = Field(default_factory=dict)  # this build's versions of the packages that differ
+    stale: str = ""                # what changed since it was recorded (empty: it is current)
+    unavailable: str = ""          # why the recording machine could not make this run
+
+    @property
+    def label(self) -> str:
+        """E.g. "recorded on NVIDIA H100, torch 2.11.0+cu130, 2026-11-25; not re-run in this build"."""
+        versions = ", ".join(f"{k} {v}" for k, v in sorted(self.versions.items()) if k != "numpy")
+        text = f"recorded on {self.device_name}" + (f", {versions}" if versions else "") + f", {self.python}, {self.date}"
+        if self.pins:
+            text += " (not the pinned versions: " + ", ".join(f"{k} {v}" for k, v in sorted(self.pins.items())) + " here)"
+        return text + "; not re-run in this build"
 
 
 @dataclass
@@ -204,6 +230,18 @@ class Checked:
     cached: bool = False
     details: list[str] = field(default_factory=list)
     check: CrossCheck | None = None
+    frozen: Frozen | None = None        # the run stands for a frozen record (records/), made on another machine
+    device_check: CrossCheck | None = None  # a GPU result against the same runner's CPU result
+
+    @property
+    def category(self) -> str:
+        """Where the verdict comes from: "this-build" (run here, or cached from an identical run), "frozen" (a
+        committed record made on another machine), "stale" (a frozen record whose script changed) or "not-run"."""
+        if self.skip is SkipKind.STALE:
+            return "stale"
+        if self.record is None:
+            return "not-run"
+        return "frozen" if self.frozen is not None else "this-build"
 
     @property
     def ok(self) -> bool:
@@ -260,7 +298,9 @@ class Checked:
             "backend": self.run.runner.backend, "device": self.run.device, "key": self.run.key,
             "status": self.status.value, "skip": self.skip.value if self.skip else None, "message": self.message,
             "line": self.line, "details": self.details,
-            "check": self.check.model_dump() if self.check else None,
+            "check": self.check.model_dump() if self.check else None, "category": self.category,
+            "frozen": self.frozen.model_dump() if self.frozen else None,
+            "device_check": self.device_check.model_dump() if self.device_check else None,
         }
         if rec is not None:
             dropped = dict.fromkeys(("stdout", "stderr", "id", "key", "task", "runner", "device"), True)

@@ -186,12 +186,19 @@ class Renderer:
 
     def badge(self, o: Checked) -> Markup:
         label = o.run.runner.label
-        words = f"{o.status.icon} {label} · {o.run.device.upper()} · {o.status}"
+        state = "stale frozen record" if o.category == "stale" else str(o.status)
+        words = f"{o.status.icon} {label} · {o.run.device.upper()} · {state}"
         if o.passed and o.wall_s is not None:
             words += f" · {o.wall_s:.2f} s"
+        if o.category == "frozen":
+            words += " · frozen"
         cls = "passed" if o.passed else ("skipped" if o.skipped else "failed")
-        title = o.message or o.device_name
+        title = o.message or (o.frozen.label if o.frozen else o.device_name)
         return Markup(f'<span class="run-badge run-{cls}" title="{text(title)}">{text(words)}</span>')
+
+    def by_category(self, category: str) -> list[Checked]:
+        """The runs whose verdict comes from this build, a frozen record, a stale one, or none ("not-run")."""
+        return [o for o in self.b.outcomes if o.category == category]
 
     def sources_report(self) -> Markup:
         return Markup(report_markdown(self.p, self.data.sources))

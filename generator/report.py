@@ -14,7 +14,10 @@ from .verify import clean
 def summary(result: BuildResult) -> str:
     n = len(result.outcomes)
     not_here = sum(o.skip is SkipKind.NO_DEVICE for o in result.outcomes)
+    frozen = sum(o.category == "frozen" for o in result.outcomes)
+    stale = sum(o.category == "stale" for o in result.outcomes)
     return (f"{n} runs planned, {result.executed} executed, {len(result.plan.cached)} from cache, "
+            + (f"{frozen} frozen, {stale} stale, " if frozen or stale else "") +
             f"{result.count(Status.PASSED)} passed, {len(result.failures)} failed, "
             f"{result.count(Status.SKIPPED)} skipped ({not_here} for a missing device) "
             f"in {result.seconds:.1f} s ({result.stats.framework_imports} framework imports)")
@@ -80,4 +83,5 @@ def verification_json(result: BuildResult) -> str:
     """Every run's published record, machine-readable, in a stable order."""
     runs = [o.to_json(clean) for o in result.outcomes]
     totals = {s.value: result.count(s) for s in Status}
-    return json.dumps({"format": 2, "totals": totals, "runs": runs}, indent=1, sort_keys=True)
+    categories = {c: sum(o.category == c for o in result.outcomes) for c in ("this-build", "frozen", "stale", "not-run")}
+    return json.dumps({"format": 2, "totals": totals, "categories": categories, "runs": runs}, indent=1, sort_keys=True)

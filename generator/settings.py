@@ -36,6 +36,12 @@ class Settings(BaseModel):
     memory_limit_mb: int = Field(default=6144, gt=0, description="A run whose processes together use more resident "
                                  "memory than this is stopped.")
     output_limit_kb: int = Field(default=4096, gt=0, description="A run that prints more than this is stopped.")
+    records_dir: str = Field(default="records", description="Folder of frozen records: runs made on machines this "
+                             "build lacks (a GPU), committed and published with where, when and with which versions "
+                             "they were made. Relative to mkdocs.yml.")
+    strict: bool = Field(default=False, json_schema_extra=cli(),
+                         description="Stale or refused frozen records fail `check` and the build (otherwise they are "
+                                     "listed and shown as stale).")
     failure_policy: Literal["strict", "warn"] = Field(
         default="warn", description="strict: a failed run fails the build. warn: it is shown on its page and logged "
                                     "as a warning (so `mkdocs build --strict` still fails).")
@@ -51,7 +57,7 @@ class Settings(BaseModel):
     # not options: where the project is (the folder of mkdocs.yml, or --root)
     root: SkipJsonSchema[Path] = Field(default=Path("."), exclude=True, description="Project root (not an option: the folder of mkdocs.yml).")
 
-    @field_validator("content_dir", "snippets_dir", "templates_dir")
+    @field_validator("content_dir", "snippets_dir", "templates_dir", "records_dir")
     @classmethod
     def _relative(cls, value: str | None) -> str | None:
         if value is not None and (os.path.isabs(value) or ".." in Path(value).parts):
@@ -67,6 +73,10 @@ class Settings(BaseModel):
         env = os.environ.get("GENERATOR_CACHE")
         path = Path(env) if env else Path(self.cache_dir)
         return path if path.is_absolute() else (self.root / path)
+
+    @property
+    def records_path(self) -> Path:
+        return self.root / self.records_dir
 
     @property
     def templates_path(self) -> Path | None:

@@ -116,7 +116,7 @@ class TaskPage:
             return line("Cross-check: no RESULT compared" if o.has_result else "Cross-check: no RESULT published")
         if not c.reference:
             return line(f"Cross-check: not compared ({c.why})")
-        tol = f"tolerance rtol {c.rtol:g}, atol {c.atol:g}"
+        tol = f"tolerance rtol {c.rtol:g}, atol {c.atol:g}" + (f" ({c.reason})" if getattr(c, "reason", "") else "")
         if c.reference == o.run.runner.label:
             return line(f"Cross-check: this run's RESULT is the reference ({c.why}); {tol}")
         return line(f"Cross-check: RESULT compared with {c.reference}'s (the reference: {c.why}); largest difference "

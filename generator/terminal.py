@@ -68,13 +68,18 @@ def _classes(style) -> tuple[str, ...]:
 
 class _Terminal:
     def __init__(self) -> None:
-        from rich.ansi import AnsiDecoder
-        self.decoder = AnsiDecoder()   # keeps the SGR style state
+        try:  # styles need rich (installed where the site is built); the plain text never does, so a machine that
+            from rich.ansi import AnsiDecoder  # only records runs (pydantic and PyYAML) checks expected output alike
+            self.decoder = AnsiDecoder()   # keeps the SGR style state
+        except ImportError:
+            self.decoder = None
         self.lines: list[list[tuple[str, tuple[str, ...]]]] = [[]]
         self.row = self.col = 0
         self.style: tuple[str, ...] = ()
 
     def sgr(self, params: str) -> None:
+        if self.decoder is None:
+            return
         self.decoder.decode_line(f"\x1b[{params}m")
         self.style = _classes(self.decoder.style or None)
 

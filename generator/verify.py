@@ -174,6 +174,14 @@ def verify(project: Project, plan: Plan, records: dict[str, RunRecord]) -> list[
             rec, cached = records[run.id], False
         elif run.id in plan.cached:
             rec, cached = plan.cached[run.id], True
+        elif run.id in plan.frozen:  # a record made on another machine (records/); its verdict is judged here
+            frozen = plan.frozen[run.id]
+            if frozen.record is None:  # stale, or the recording machine could not make it
+                checked.append(Checked(run, None, Status.SKIPPED, frozen.skip, frozen.message, frozen=frozen.info))
+                continue
+            status, message, line = run_status(run, frozen.record, project)
+            checked.append(Checked(run, frozen.record, status, None, message, line, frozen=frozen.info))
+            continue
         elif run.skip:
             checked.append(Checked(run, None, Status.SKIPPED, run.skip_kind, run.skip))
             continue
@@ -186,11 +194,36 @@ def verify(project: Project, plan: Plan, records: dict[str, RunRecord]) -> list[
     by_task: dict[tuple[str, str], list[Checked]] = {}
     for c in checked:
         by_task.setdefault((c.run.task, c.run.device), []).append(c)
-    for (tid, _), group in by_task.items():
-        tol = project.tasks[tid].task.compare.tolerance
+    for (tid, device), group in by_task.items():
+        tol = project.tasks[tid].task.compare.tolerance_for(device)
         if tol is not None:
-            agree(group, tol.rtol, tol.atol)
+            agree(group, tol[0], tol[1])
+            for c in group:  # which tolerance applied, and why, is part of the published check
+                if c.check is not None:
+                    c.check = c.check.model_copy(update={"device": device, "reason": tol[2]})
+    compare_devices(project, checked)
     return checked
+
+
+def compare_devices(project: Project, checked: list[Checked]) -> None:
+    """A GPU result against the same runner's CPU result, within the GPU tolerance: a GPU run that agrees with the
+    other frameworks on the GPU but not with its own script on the CPU is a finding of its own."""
+    cpu = {(c.run.task, c.run.runner.key): c for c in checked if c.run.device == "cpu" and c.passed and c.has_result}
+    for c in checked:
+        ref = cpu.get((c.run.task, c.run.runner.key))
+        if c.run.device != "gpu" or ref is None or not (c.passed and c.has_result):
+            continue
+        tol = project.tasks[c.run.task].task.compare.tolerance_for("gpu")
+        if tol is None:
+            continue
+        diff = compare(c.result, ref.result, tol[0], tol[1])
+        c.device_check = CrossCheck(reference=f"{ref.run.runner.label} on CPU", why="the same script's CPU result",
+                                    rtol=tol[0], atol=tol[1], max_abs_diff=diff.max_abs, max_rel_diff=diff.max_rel,
+                                    paths=diff.details() if diff.count else [], device="gpu", reason=tol[2])
+        if diff.count:
+            c.status, c.details = Status.MISMATCHED, diff.details()
+            c.message = (f"GPU and CPU results of the same script disagree beyond the GPU tolerance (rtol {tol[0]:g}, "
+                         f"atol {tol[1]:g}; {tol[2]})")
 
 
 # ----------------------------------------------------------------------------- the vote

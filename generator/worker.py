@@ -133,6 +133,8 @@ def _to_plain(value, depth: int = 0):
 
 
 MAX_LEAVES = 10_000  # a RESULT with more values is published and compared as a bounded summary
+RESULT_CAP = 256 * 1024  # bytes of JSON; a larger RESULT is compared by digest
+METRICS_CAP = 16 * 1024
 
 
 def _leaves(value, out: list) -> None:
@@ -303,9 +305,15 @@ def _child(req: dict) -> None:
         if name in namespace:
             try:
                 outcome[name.lower()] = _bounded(_to_plain(namespace[name]))
-                json.dumps(outcome[name.lower()], allow_nan=False)
+                encoded = json.dumps(outcome[name.lower()], allow_nan=False)
                 if name == "METRICS" and not isinstance(outcome["metrics"], dict):
                     raise TypeError("METRICS must be a dict")
+                if name == "METRICS" and len(encoded) > METRICS_CAP:
+                    raise ValueError(f"METRICS is {len(encoded):,} bytes as JSON; at most {METRICS_CAP:,} are published")
+                if len(encoded) > RESULT_CAP:  # one huge value: compared and published by its digest
+                    import hashlib
+                    outcome["result"] = {"__summary__": {"bytes": len(encoded), "preview": encoded[:2000],
+                                                         "sha256": hashlib.sha256(encoded.encode()).hexdigest()}}
             except (TypeError, ValueError, RecursionError, OverflowError) as exc:
                 outcome.pop(name.lower(), None)
                 outcome[f"{name.lower()}_error"] = f"{name} cannot be serialised: {str(exc)[:500]}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -16,7 +15,8 @@ import pytest
 
 from support import ROOT, leftover_processes, make_project, mini_settings, process_tag
 from generator.errors import DataError
-from generator.load import load_project, text_problem
+from generator.load import load_project
+from generator.markdown_rules import text_problem
 from generator.pipeline import run_build
 from generator.record import Status
 
@@ -258,6 +258,8 @@ def test_odd_snippets_become_run_statuses_and_never_poison_the_cache(tmp_path):
                         "tensorflow": "RESULT = [float(i) for i in range(1_000_000)]\n",
                         "keras": "RESULT = [float(i) for i in range(1_000_000)]\n"},
         "syntax": {"keras": "def broken(:\n"},
+        "huge-string": {"pytorch": "RESULT = ['x' * 30_000_000]\nMETRICS = {'note': 'y' * 30_000_000}\n",
+                        "task": {"compare": {"not_comparable": "publishes huge values on purpose"}}},
     })
     (root / "snippets" / "latin1" / "pytorch.py").write_bytes(latin1)
     s = mini_settings(root, timeout=60, memory_limit_mb=2000)
@@ -269,6 +271,8 @@ def test_odd_snippets_become_run_statuses_and_never_poison_the_cache(tmp_path):
     assert big.status is Status.FAILED and len(big.message) < 5000 and len(big.error.traceback) < 70_000
     assert all(status[f"huge-result/{r}/cpu"].passed for r in ("pytorch", "tensorflow", "keras/jax"))
     assert "__summary__" in status["huge-result/pytorch/cpu"].result
+    huge = status["huge-string/pytorch/cpu"]
+    assert huge.status is Status.FAILED and "METRICS is 30,000,012 bytes as JSON" in huge.message
     syntax = status["syntax/keras/jax/cpu"]
     assert syntax.status is Status.FAILED and syntax.line == 1 and syntax.message.startswith("SyntaxError")
     entries = list((root / ".cache" / "runs").glob("*/*.json"))

@@ -156,3 +156,24 @@ def test_cache_key_changes_with_exactly_what_determines_a_run(tmp_path):
     spec2 = load_project(root).tasks["demo"]
     assert cache_key(spec2, RUNNERS["pytorch"], "cpu", 10.0, mini_settings(root, parallel=1)) == others["script"]
     assert math.isfinite(len(base)) and len(base) == 64
+
+
+def test_a_new_runner_is_one_registry_entry(tmp_path, monkeypatch):
+    """A Keras backend added to the registry shows up in the plan, the CLI choices, the charts and the pages."""
+    from support import make_project, mini_settings
+    from generator import charts, runners
+    from generator.cli import parser
+    from generator.pipeline import run_build
+    from generator.render import SiteData, render_site
+    new = runners.Runner("keras/numpy", "keras", "numpy", "jax", "Keras (NumPy backend)", "#013243")
+    monkeypatch.setitem(runners.RUNNERS, new.key, new)
+    root = make_project(tmp_path, {"demo": {}})
+    build = run_build(mini_settings(root))
+    assert "demo/keras/numpy/cpu" in {o.run.id for o in build.outcomes} and build.count(Status.PASSED) == 6
+    run = next(a for a in parser()._actions if a.dest == "cmd").choices["run"]
+    assert "keras/numpy" in next(a for a in run._actions if a.dest == "framework").choices
+    assert charts.colours()["keras/numpy"] == "#013243"
+    from generator.load import load_project
+    pages, _ = render_site(load_project(root), build, SiteData(machine="m"))
+    task_page = next(p for p in pages if p.path == "tasks/basics.md").markdown
+    assert "Keras &#40;NumPy backend&#41; · CPU · passed" in task_page

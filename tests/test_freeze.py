@@ -1,0 +1,396 @@
+"""Frozen records (records/): made on a GPU machine, published by a build without one with where, when and which
+versions; stale when the script changes; refused when they could pass a CPU run off as a GPU run; per-device
+tolerance; sharded builds that merge to the records of one full build. No GPU needed: the "GPU" of these tests is
+the record machinery run with gpu_name patched in-process, which no option or path of the CLI can do."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import generator.execute
+import generator.freeze
+import generator.plan
+from support import ROOT, make_project, mini_settings
+from generator import freeze
+from generator.cache import Store
+from generator.cli import main
+from generator.load import load_project
+from generator.machine import gpu_name
+from generator.pipeline import run_build
+from generator.record import SkipKind, Status
+from generator.render import Renderer
+from generator.report import verification_json
+
+H100 = "NVIDIA H100 80GB HBM3"
+ENV = dict(os.environ, PYTHONPATH=str(ROOT))
+needs_no_gpu = pytest.mark.skipif(gpu_name() is not None, reason="this machine has a GPU: it makes its GPU runs itself")
+pytestmark = needs_no_gpu
+
+
+def record_gpu(root: Path, probe=None, tasks=None, out: Path | None = None) -> tuple[int, list[str]]:
+    """Run `record` as a GPU machine would: gpu_name patched in-process (test-only), its own run store."""
+    lines: list[str] = []
+    settings = mini_settings(root, devices="gpu", cache_dir=str(root / ".gpu-cache"))
+    with pytest.MonkeyPatch.context() as mp:
+        for module in (generator.plan, generator.execute, generator.freeze):
+            mp.setattr(module, "gpu_name", lambda: H100)
+        rc = freeze.record(settings, load_project(root), out or root / "records", tasks,
+                           probe=probe or (lambda package: None), log=lines.append)
+    return rc, lines
+
+
+def gpu_project(path: Path, tasks: dict | None = None) -> Path:
+    return make_project(path, tasks or {"demo": {"task": {"devices": ["cpu", "gpu"]}}})
+
+
+def by_id(result) -> dict:
+    return {o.run.id: o for o in result.outcomes}
+
+
+def edit_record(path: Path, **record_fields) -> None:
+    data = json.loads(path.read_text())
+    for key, value in record_fields.items():
+        target = data["record"]
+        *parents, last = key.split(".")
+        for p in parents:
+            target = target[p]
+        target[last] = value
+    path.write_text(json.dumps(data, sort_keys=True, indent=1))
+
+
+# ----------------------------------------------------------------------------- record, then publish
+def test_recorded_gpu_runs_are_published_frozen_with_where_when_and_versions(tmp_path):
+    root = gpu_project(tmp_path / "p")
+    rc, lines = record_gpu(root)
+    assert rc == 0 and "wrote 5 frozen record(s)" in lines[-1]
+    files = sorted(p.relative_to(root).as_posix() for p in (root / "records").rglob("*.json"))
+    assert files == ["records/demo/keras_jax-gpu.json", "records/demo/keras_tensorflow-gpu.json",
+                     "records/demo/keras_torch-gpu.json", "records/demo/pytorch-gpu.json", "records/demo/tensorflow-gpu.json"]
+    text = (root / "records/demo/pytorch-gpu.json").read_text()
+    data = json.loads(text)
+    assert text == json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False) + "\n"  # sorted, reviewable
+    assert data["inputs"]["script_sha256"] == __import__("hashlib").sha256((root / "snippets/demo/pytorch.py").read_bytes()).hexdigest()
+    assert data["record"]["device"] == "gpu" and data["record"]["device_name"] == H100 == data["machine"]["gpu"]
+    assert not list((root / "records").rglob(".tmp-*"))
+
+    result = run_build(mini_settings(root, devices="auto"))  # this machine: no GPU
+    runs = by_id(result)
+    gpu = [o for o in result.outcomes if o.run.device == "gpu"]
+    assert len(gpu) == 5 and all(o.category == "frozen" and o.status is Status.PASSED for o in gpu)
+    assert all(o.category == "this-build" for o in result.outcomes if o.run.device == "cpu")
+    assert result.executed == 5  # the CPU runs only: nothing GPU was run here
+    label = runs["demo/pytorch/gpu"].frozen.label
+    assert label.startswith(f"recorded on {H100}, keras ") and "torch 2.13" in label and label.endswith("; not re-run in this build")
+    assert runs["demo/pytorch/gpu"].check.device == "gpu" and "no GPU tolerance" in runs["demo/pytorch/gpu"].check.reason
+    assert runs["demo/pytorch/gpu"].device_check.reference == "PyTorch on CPU"
+
+    data = json.loads(verification_json(result))
+    assert data["categories"] == {"this-build": 5, "frozen": 5, "stale": 0, "not-run": 0}
+    run = next(r for r in data["runs"] if r["id"] == "demo/pytorch/gpu")
+    assert run["category"] == "frozen" and run["frozen"]["path"] == "records/demo/pytorch-gpu.json"
+    assert run["device_name"] == H100 and run["status"] == "passed"
+
+    pages = {p.path: p.markdown for p in Renderer(result.project, result).pages()}
+    assert "### Frozen records" in pages["verification.md"] and "| Frozen record (made elsewhere, not re-run here) | 5 |" in pages["verification.md"]
+    assert "Frozen record (records/demo/pytorch-gpu.json): recorded on NVIDIA H100 80GB HBM3" in pages["tasks/basics.md"]
+    assert "· frozen" in pages["tasks/basics.md"]
+
+
+def test_records_made_with_other_versions_show_them_never_the_pins(tmp_path):
+    root = gpu_project(tmp_path / "p")
+    record_gpu(root)
+    edit_record(root / "records/demo/pytorch-gpu.json", versions={"torch": "2.11.0+cu130", "numpy": "2.4.6"},
+                python="CPython 3.12.3", date="2026-11-25")
+    o = by_id(run_build(mini_settings(root, devices="auto")))["demo/pytorch/gpu"]
+    assert o.category == "frozen" and o.passed
+    assert o.frozen.label.startswith(f"recorded on {H100}, torch 2.11.0+cu130, CPython 3.12.3, 2026-11-25 "
+                                     "(not the pinned versions: torch 2.13.0")
+    assert "2.11.0+cu130" in o.versions_text and "2.13.0" not in o.versions_text
+
+
+def test_a_record_is_stale_once_its_script_changes_and_check_strict_fails(tmp_path, capsys):
+    root = gpu_project(tmp_path / "p")
+    record_gpu(root)
+    (root / "snippets/demo/pytorch.py").write_text("RESULT = [1.0, 2.0]  # edited since it was recorded\n")
+    result = run_build(mini_settings(root, devices="auto"))
+    stale = by_id(result)["demo/pytorch/gpu"]
+    assert stale.category == "stale" and stale.status is Status.SKIPPED and stale.skip is SkipKind.STALE
+    assert not stale.passed and stale.record is None
+    assert stale.message.startswith(f"stale frozen record: the script changed since it was recorded on {H100}")
+    assert by_id(result)["demo/keras/jax/gpu"].category == "frozen"  # keras.py did not change
+    pages = {p.path: p.markdown for p in Renderer(result.project, result).pages()}
+    assert "### Stale records" in pages["verification.md"] and "stale frozen record" in pages["tasks/basics.md"]
+    assert json.loads(verification_json(result))["categories"]["stale"] == 1
+
+    args = ["--root", str(root), "check", "--devices", "auto", "--cache-dir", str(root / ".cache")]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "records/demo/pytorch-gpu.json: stale: [PyTorch, gpu] stale frozen record: the script changed" in out
+    assert main(args + ["--strict"]) == 1
+    assert "stale or refused frozen records (--strict)" in capsys.readouterr().out
+    assert main(args + ["--strict", "--format", "github"]) == 1
+    assert "::error file=records/demo/pytorch-gpu.json,title=frozen record::stale" in capsys.readouterr().out
+    # the timeout is an input too: changing it makes every record of the task stale, saying so
+    record_gpu(root)
+    (root / "snippets/demo/task.yml").write_text((root / "snippets/demo/task.yml").read_text() + "timeout: 7.0\n")
+    o = by_id(run_build(mini_settings(root, devices="auto")))["demo/keras/torch/gpu"]
+    assert o.category == "stale" and "the timeout changed" in o.message
+
+
+def test_a_runner_missing_on_the_recording_machine_is_not_available_not_failed(tmp_path):
+    root = gpu_project(tmp_path / "p")
+    why = "tensorflow is not installed on the recording machine (importlib.util.find_spec('tensorflow') is None)"
+    rc, lines = record_gpu(root, probe=lambda p: why if p == "tensorflow" else None)
+    assert rc == 0 and f"record: keras/tensorflow: {why}" in lines
+    data = json.loads((root / "records/demo/tensorflow-gpu.json").read_text())
+    assert data["record"] is None and data["unavailable"] == why
+    result = run_build(mini_settings(root, devices="auto"))
+    for rid in ("demo/tensorflow/gpu", "demo/keras/tensorflow/gpu"):
+        o = by_id(result)[rid]
+        assert o.status is Status.SKIPPED and o.skip is SkipKind.UNAVAILABLE and o.category == "not-run"
+        assert o.message == f"not available on the recording machine ({H100}): {why}"
+    assert not result.failures and by_id(result)["demo/keras/torch/gpu"].category == "frozen"
+    pages = {p.path: p.markdown for p in Renderer(result.project, result).pages()}
+    assert "### Not run, and why" in pages["verification.md"] and "not available on the recording machine" in pages["verification.md"]
+
+
+def test_the_probe_reports_a_missing_framework_as_not_available():
+    out = subprocess.run([sys.executable, "-P", "-c", freeze._PROBE, "surely_not_installed_xyz", "ok = True\nwhat = ''"],
+                         capture_output=True, text=True, timeout=60)
+    answer = json.loads(out.stdout)
+    assert answer == {"ok": False, "why": "surely_not_installed_xyz is not installed on the recording machine "
+                                          "(importlib.util.find_spec('surely_not_installed_xyz') is None)"}
+    out = subprocess.run([sys.executable, "-P", "-c", freeze._PROBE, "json", "ok = False\nwhat = 'no device seen'"],
+                         capture_output=True, text=True, timeout=60)
+    assert json.loads(out.stdout)["why"].startswith("json ") and "sees no GPU (no device seen)" in out.stdout
+
+
+# ----------------------------------------------------------------------------- no CPU run passed off as a GPU run
+def test_record_refuses_without_a_gpu_and_writes_nothing(tmp_path, capsys):
+    root = gpu_project(tmp_path / "p")
+    assert main(["--root", str(root), "record", "--devices", "gpu", "--out", str(root / "records"),
+                 "--cache-dir", str(root / ".cache")]) == 2
+    assert "no GPU on this machine" in capsys.readouterr().out and not (root / "records").exists()
+    assert main(["--root", str(root), "record", "--devices", "cpu", "--out", str(root / "records")]) == 2
+
+
+@pytest.mark.parametrize("tamper, why", [
+    ({"device": "cpu"}, "its record is of demo/pytorch/gpu on cpu"),
+    ({"id": "demo/pytorch/cpu", "device": "cpu"}, "its record is of demo/pytorch/cpu on cpu"),
+    ({"device_name": "AMD EPYC"}, "not on the machine's GPU"),
+    ({"runner": "keras/jax"}, "its record is of demo/pytorch/gpu"),
+])
+def test_a_record_that_could_pass_a_cpu_run_off_as_gpu_is_refused(tmp_path, tamper, why, capsys):
+    root = gpu_project(tmp_path / "p")
+    record_gpu(root)
+    edit_record(root / "records/demo/pytorch-gpu.json", **tamper)
+    result = run_build(mini_settings(root, devices="auto"))
+    o = by_id(result)["demo/pytorch/gpu"]
+    assert o.skip is SkipKind.NO_DEVICE and o.record is None and o.category == "not-run"
+    assert any(w.startswith("records/demo/pytorch-gpu.json: refused: ") and why in w for w in result.warnings), result.warnings
+    assert main(["--root", str(root), "check", "--devices", "auto", "--strict"]) == 1
+
+
+def test_machine_and_file_level_refusals(tmp_path):
+    root = gpu_project(tmp_path / "p")
+    record_gpu(root)
+    path = root / "records/demo/pytorch-gpu.json"
+    good = path.read_text()
+
+    def refused(mutate) -> str:
+        data = json.loads(good)
+        mutate(data)
+        path.write_text(json.dumps(data))
+        result = run_build(mini_settings(root, devices="auto"))
+        assert by_id(result)["demo/pytorch/gpu"].record is None
+        return " | ".join(result.warnings)
+
+    from generator.machine import cpu_name
+    assert "names no GPU" in refused(lambda d: d["machine"].update(gpu=d["machine"]["cpu"]))
+    assert "names no GPU" in refused(lambda d: (d["machine"].update(gpu="GPU"), d["record"].update(device_name="GPU")))
+    assert "names no GPU" in refused(lambda d: (d["machine"].update(gpu=cpu_name()), d["record"].update(device_name=cpu_name())))
+    assert "freeze key does not match" in refused(lambda d: d["inputs"].update(timeout=99.0))
+    assert "not of demo/pytorch/gpu" in refused(lambda d: d["inputs"].update(runner="keras/jax"))
+    assert "either a record or the reason" in refused(lambda d: d.update(unavailable="no reason needed"))
+    assert "not a frozen record of format 1" in refused(lambda d: d.update(format=2))
+    assert "not a frozen record of format 1" in refused(lambda d: d.update(extra="field"))
+    path.unlink()
+    path.symlink_to(tmp_path / "elsewhere.json")
+    (tmp_path / "elsewhere.json").write_text(good)
+    result = run_build(mini_settings(root, devices="auto"))
+    assert by_id(result)["demo/pytorch/gpu"].record is None and any("symbolic link" in w for w in result.warnings)
+
+
+def test_a_build_with_the_device_makes_its_own_runs_and_ignores_frozen_records(tmp_path):
+    """Frozen records stand only for runs this machine cannot make: with a GPU here, the GPU runs are made."""
+    root = gpu_project(tmp_path / "p")
+    record_gpu(root)
+    with pytest.MonkeyPatch.context() as mp:
+        for module in (generator.plan, generator.execute):
+            mp.setattr(module, "gpu_name", lambda: H100)
+        result = run_build(mini_settings(root, devices="auto", cache_dir=str(root / ".cache2")))
+    assert result.executed == 10 and all(o.category == "this-build" for o in result.outcomes)
+
+
+# ----------------------------------------------------------------------------- per-device tolerance
+def test_gpu_tolerance_applies_to_gpu_runs_and_gpu_cpu_disagreement_is_its_own_finding(tmp_path):
+    task = {"devices": ["cpu", "gpu"], "compare": {"tolerance": {"rtol": 1e-6, "atol": 1e-9},
+            "gpu_tolerance": {"rtol": 1e-3, "atol": 1e-6, "reason": "TF32 matmuls in TensorFlow and JAX on NVIDIA GPUs"}}}
+    root = gpu_project(tmp_path / "p", {"demo": {"task": task}})
+    record_gpu(root)
+    for f in (root / "records/demo").glob("*.json"):  # every GPU result 1e-4 off the CPU's: within the GPU tolerance
+        edit_record(f, **{"outcome.result": [1.0001, 2.0]})
+    result = run_build(mini_settings(root, devices="auto"))
+    o = by_id(result)["demo/tensorflow/gpu"]
+    assert o.passed and (o.check.rtol, o.check.atol, o.check.device) == (1e-3, 1e-6, "gpu")
+    assert o.check.reason == "the task's GPU tolerance: TF32 matmuls in TensorFlow and JAX on NVIDIA GPUs"
+    assert o.device_check.max_abs_diff == pytest.approx(1e-4) and not o.device_check.paths
+    cpu = by_id(result)["demo/tensorflow/cpu"]
+    assert cpu.check.rtol == 1e-6 and cpu.check.device == "cpu" and cpu.check.reason == "the task's tolerance"
+    pages = {p.path: p.markdown for p in Renderer(result.project, result).pages()}
+    assert "the task&#39;s GPU tolerance&#58; TF32 matmuls" in pages["tasks/basics.md"]
+    assert "Against the same script on the CPU" in pages["tasks/basics.md"]
+
+    for f in (root / "records/demo").glob("*.json"):  # all GPU runs agree among themselves, not with the CPU
+        edit_record(f, **{"outcome.result": [1.1, 2.0]})
+    result = run_build(mini_settings(root, devices="auto"))
+    gpu = [o for o in result.outcomes if o.run.device == "gpu"]
+    assert all(o.status is Status.MISMATCHED for o in gpu)
+    assert all(o.message.startswith("GPU and CPU results of the same script disagree beyond the GPU tolerance") for o in gpu)
+    assert all(o.check.paths == [] for o in gpu)  # the GPU runs agree with each other
+    assert all(o.passed for o in result.outcomes if o.run.device == "cpu")
+
+
+def test_gpu_tolerance_needs_a_tolerance(tmp_path):
+    from generator.errors import DataError
+    task = {"compare": {"not_comparable": "a reason long enough",
+                        "gpu_tolerance": {"rtol": 1e-3, "atol": 0, "reason": "a reason long enough"}}}
+    root = make_project(tmp_path / "p", {"demo": {"task": task}})
+    with pytest.raises(DataError, match="'gpu_tolerance' needs a 'tolerance'"):
+        load_project(root)
+
+
+# ----------------------------------------------------------------------------- merging records, sharding
+def test_merge_takes_gpu_records_current_beats_stale_and_refuses_forgeries(tmp_path, capsys):
+    root = gpu_project(tmp_path / "p")
+    record_gpu(root)                                      # committed records
+    artifact = tmp_path / "artifact"
+    record_gpu(root, out=artifact)                        # the GPU job's artifact, same scripts
+    edit_record(artifact / "demo/keras_jax-gpu.json", date="2027-01-01")
+    edit_record(artifact / "demo/pytorch-gpu.json", device="cpu")  # refused
+    (root / "records/demo/keras_torch-gpu.json").unlink()
+    assert main(["--root", str(root), "merge", str(artifact)]) == 0
+    out = capsys.readouterr().out
+    assert "refused" in out and "merged 4 frozen record(s)" in out
+    assert json.loads((root / "records/demo/keras_jax-gpu.json").read_text())["record"]["date"] == "2027-01-01"
+    assert json.loads((root / "records/demo/pytorch-gpu.json").read_text())["record"]["device"] == "gpu"
+    assert (root / "records/demo/keras_torch-gpu.json").is_file()
+    # an older artifact made before the script changed never replaces a current record
+    old = tmp_path / "old"
+    record_gpu(root, out=old)
+    (root / "snippets/demo/keras.py").write_text("RESULT = [1.0, 2.0]  # edited\n")
+    record_gpu(root)
+    current = (root / "records/demo/keras_jax-gpu.json").read_text()
+    edit_record(old / "demo/keras_jax-gpu.json", date="2030-01-01")
+    assert main(["--root", str(root), "merge", str(old)]) == 0
+    assert (root / "records/demo/keras_jax-gpu.json").read_text() == current
+
+
+def _comparable(store: Store) -> dict:
+    out = {}
+    for key in store.keys():
+        rec = store.get(key).model_dump(exclude={"total_s", "peak_rss_mb", "import_s", "date"})
+        rec["outcome"].pop("wall_s")
+        out[key] = rec
+    return out
+
+
+def test_shards_merge_to_the_records_of_one_full_build(tmp_path, capsys):
+    tasks = {f"t{i}": {} for i in range(5)}
+    tasks["t3"] = {"tensorflow": "RESULT = [1.0, 3.0]\n"}  # a mismatch: the vote must be the same in a shard
+    root = make_project(tmp_path / "p", tasks)
+    full = run_build(mini_settings(root, cache_dir=str(tmp_path / "full")))
+    shards = ("1/3", "2/3", "3/3")
+    seen = []
+    for k, shard in enumerate(shards, 1):
+        rc = main(["--root", str(root), "check", "--devices", "cpu", "--shard", shard, "--cache-dir",
+                   str(tmp_path / f"cache{k}"), "--export", str(tmp_path / "artifacts" / f"runs-{k}")])
+        out = capsys.readouterr().out
+        seen += [line for line in out.splitlines() if line.startswith("generator: shard")]
+        assert rc == (1 if k == 1 else 0), out  # t3 is in shard 1 of 3 (t0, t3): its mismatch fails that shard
+        assert main(["--root", str(root), "check", "--shard", shard, "--export", str(tmp_path / "artifacts" / f"runs-{k}")]) == 2
+        capsys.readouterr()
+    assert seen == ["generator: shard 1/3: 2 of 5 tasks", "generator: shard 2/3: 2 of 5 tasks", "generator: shard 3/3: 1 of 5 tasks"]
+    merged = tmp_path / "merged"
+    assert main(["--root", str(root), "merge", str(tmp_path / "artifacts"), "--cache-dir", str(merged)]) == 0
+    assert _comparable(Store(merged)) == _comparable(Store(tmp_path / "full"))
+    assert main(["--root", str(root), "check", "--shard", "9/9", "--export", str(tmp_path / "empty-shard")]) == 0
+    assert "shard 9/9: 0 of 5 tasks" in capsys.readouterr().out and Store(tmp_path / "empty-shard").keys() == []
+    again = run_build(mini_settings(root, cache_dir=str(merged)))
+    assert again.executed == 0
+    assert [(o.run.id, o.status, o.message, o.result) for o in again.outcomes] == \
+        [(o.run.id, o.status, o.message, o.result) for o in full.outcomes]
+
+
+def test_shards_partition_the_tasks():
+    from generator.shard import parse_shard, shard_tasks
+    ids = [f"task-{i:02}" for i in range(37)]
+    parts = [shard_tasks(ids, k, 4) for k in range(1, 5)]
+    assert sorted(sum(parts, [])) == ids and [len(p) for p in parts] == [10, 9, 9, 9]
+    assert shard_tasks(reversed(ids), 2, 4) == parts[1]  # deterministic, whatever the order given
+    for bad in ("0/4", "5/4", "1", "a/b", "1/0"):
+        with pytest.raises(Exception, match="expected"):
+            parse_shard(bad)
+
+
+# ----------------------------------------------------------------------------- the recording machine
+BLOCK_THIRD_PARTY = """
+import importlib.abc, sys
+ALLOWED = {"pydantic", "pydantic_core", "yaml", "_yaml", "typing_extensions", "annotated_types", "typing_inspection",
+           "generator"}
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        top = name.split(".")[0]
+        if top in ALLOWED or top in sys.stdlib_module_names or top.startswith("_sysconfigdata"):
+            return None
+        raise ImportError("not on the recording machine: " + name)
+sys.meta_path.insert(0, Block())
+"""
+
+
+def test_record_needs_only_pydantic_and_yaml(tmp_path):
+    """The recording machine may have torch and jax with CUDA and nothing of the site: no mkdocs, Material, Jinja2,
+    matplotlib or rich. The CLI refuses there without a GPU; with one (patched in, test-only) it records."""
+    root = gpu_project(tmp_path / "p")
+    refuse = BLOCK_THIRD_PARTY + (
+        "from generator.cli import main\n"
+        f"sys.exit(main(['--root', {str(root)!r}, 'record', '--devices', 'gpu', '--out', {str(tmp_path / 'r')!r}]))\n")
+    out = subprocess.run([sys.executable, "-c", refuse], env=ENV, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2 and "no GPU on this machine" in out.stdout, out.stderr
+    records = BLOCK_THIRD_PARTY + (
+        "import generator.plan, generator.execute, generator.freeze as fz\n"
+        "for m in (generator.plan, generator.execute, fz):\n    m.gpu_name = lambda: 'NVIDIA H100 80GB HBM3'\n"
+        "from pathlib import Path\nfrom generator.load import load_project\nfrom generator.settings import Settings\n"
+        f"root = Path({str(root)!r})\n"
+        "s = Settings(root=root, devices='gpu', cache_dir=str(root / '.gpu'), preload=False, parallel=2, timeout=10,\n"
+        "             memory_limit_mb=400, output_limit_kb=256)\n"
+        "sys.exit(fz.record(s, load_project(root), root / 'records', probe=lambda p: None))\n")
+    out = subprocess.run([sys.executable, "-c", records], env=ENV, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and "wrote 5 frozen record(s)" in out.stdout, out.stdout + out.stderr
+    result = run_build(mini_settings(root, devices="auto"))
+    assert sum(o.category == "frozen" and o.passed for o in result.outcomes) == 5
+
+
+@pytest.mark.slow
+def test_a_cpu_build_of_torch_on_a_gpu_machine_is_not_available_not_a_gpu_run():
+    """The probe asks the framework itself: a CPU build of torch never makes "GPU" records, whatever nvidia-smi says."""
+    from generator.machine import package_version
+    if package_version("torch") is None or "+cpu" not in package_version("torch"):
+        pytest.skip("needs the CPU build of torch (the pinned one)")
+    why = freeze.probe_package("torch")
+    assert why == f"torch {package_version('torch')} is installed but sees no GPU (torch.cuda.is_available() is False)"
