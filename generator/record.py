@@ -43,6 +43,7 @@ class SkipKind(str, Enum):
     DECLARED = "declared"          # task.yml says this run cannot be made, with a reason
     NO_DEVICE = "no-device"        # the build machine lacks the device (e.g. no GPU)
     NOT_EXECUTED = "not-executed"  # execution is turned off and nothing is cached
+    RUNNING = "running"            # live preview: the run is still going; the page reloads when it ends
 
     def __str__(self) -> str:
         return self.value

@@ -183,6 +183,8 @@ class Renderer:
     def badge(self, o: Checked) -> Markup:
         label = o.run.runner.label
         words = f"{o.status.icon} {label} · {o.run.device.upper()} · {o.status}"
+        if o.skip is SkipKind.RUNNING:  # live preview: its record is still being made
+            words = f"⏳ {label} · {o.run.device.upper()} · running…"
         if o.passed and o.wall_s is not None:
             words += f" · {o.wall_s:.2f} s"
         cls = "passed" if o.passed else ("skipped" if o.skipped else "failed")

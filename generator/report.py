@@ -14,10 +14,12 @@ from .verify import clean
 def summary(result: BuildResult) -> str:
     n = len(result.outcomes)
     not_here = sum(o.skip is SkipKind.NO_DEVICE for o in result.outcomes)
+    running = sum(o.skip is SkipKind.RUNNING for o in result.outcomes)
     return (f"{n} runs planned, {result.executed} executed, {len(result.plan.cached)} from cache, "
             f"{result.count(Status.PASSED)} passed, {len(result.failures)} failed, "
             f"{result.count(Status.SKIPPED)} skipped ({not_here} for a missing device) "
-            f"in {result.seconds:.1f} s ({result.stats.framework_imports} framework imports)")
+            f"in {result.seconds:.1f} s ({result.stats.framework_imports} framework imports)"
+            + (f"; {running} still running" if running else ""))
 
 
 def _script_path(o: Checked, root: Path) -> str:
