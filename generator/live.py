@@ -330,16 +330,88 @@ class PageCache:
         page.render = render
 
 
+class SearchCache:
+    """The search index entries of each page (Material's search plugin parses every page's HTML on every build),
+    reused while the page's HTML, table of contents, title, URL and metadata are unchanged."""
+
+    def __init__(self):
+        self.entries: dict[str, tuple[str, list[dict]]] = {}
+        self.hits = 0
+
+    def wrap(self, config) -> None:
+        plugin = config.plugins.get("material/search") or config.plugins.get("search")
+        index = getattr(plugin, "search_index", None)
+        if index is None or not hasattr(index, "add_entry_from_context") or not isinstance(getattr(index, "entries", None), list):
+            return
+        original = index.add_entry_from_context
+
+        def add_entry_from_context(page):
+            toc = [(a.id, a.url, a.level) for a in _walk_toc(page.toc)]
+            key = hashlib.sha256(json.dumps([page.url, str(page.title), page.meta, toc, page.content or ""],
+                                            default=repr, sort_keys=True).encode()).hexdigest()
+            entry = self.entries.get(page.file.src_uri)
+            if entry is not None and entry[0] == key:
+                index.entries.extend(dict(e) for e in entry[1])
+                self.hits += 1
+                return
+            before = len(index.entries)
+            original(page)
+            self.entries[page.file.src_uri] = (key, [dict(e) for e in index.entries[before:]])
+
+        index.add_entry_from_context = add_entry_from_context
+
+
+def _walk_toc(toc):
+    for item in toc or ():
+        yield item
+        yield from _walk_toc(item.children)
+
+
+def _cache_theme_listing(theme, listings: dict) -> None:
+    """The theme's static files are listed (a walk of some 14,000 files for Material) on every build; a theme that is
+    only installed packages (no custom_dir, which an author may edit) cannot change while serving: list it once."""
+    if getattr(theme, "custom_dir", None) or getattr(theme, "_generator_cached", False):
+        return
+    original = theme.get_env
+
+    def get_env():
+        env = original()
+        real = env.list_templates
+
+        def list_templates(extensions=None, filter_func=None):
+            name = getattr(filter_func, "__qualname__", "")
+            if extensions is not None or not name.startswith("Files.add_files_from_theme"):
+                return real(extensions, filter_func)
+            key = (tuple(theme.dirs), tuple(theme.static_templates), name)
+            if key not in listings:
+                listings[key] = real(extensions, filter_func)
+            return list(listings[key])
+
+        env.list_templates = list_templates
+        return env
+
+    theme.get_env = get_env
+    theme._generator_cached = True
+
+
 class Live:
     """What the plugin keeps for the whole of `mkdocs serve`: the pool, the page cache, compiled theme templates, the
     file watcher."""
 
     def __init__(self):
-        self.pool = LivePool()
+        self.pool = LivePool(on_change=self.rebuild)
         self.pages = PageCache()
+        self.search = SearchCache()
         self.bytecode = _MemoryBytecode()
+        self._listings: dict = {}
         self.watcher: Watcher | None = None
         self.server = None
+        self._missed = False  # runs ended before the server existed (the first build's): rebuild once it does
+
+    def before_build(self, config) -> None:
+        """After every plugin's on_config, before MkDocs reads files and the theme: install the caches."""
+        self.search.wrap(config)
+        _cache_theme_listing(config.theme, self._listings)
 
     def build_options(self) -> dict:
         """run_build's arguments in the preview: the warm pool, and how long a rebuild waits for its runs."""
@@ -348,7 +420,8 @@ class Live:
     def serve(self, server, paths: list[Path]) -> None:
         """Watch `paths` with inotify and ask the server for a rebuild directly; without either, MkDocs' own watch."""
         self.server = server
-        self.pool.on_change = self.rebuild
+        if self._missed:
+            self.rebuild()
         if _can_request(server):
             try:
                 self.watcher = Watcher([p for p in paths if p.is_dir()], self.rebuild)
@@ -359,8 +432,10 @@ class Live:
             server.watch(str(path))
 
     def rebuild(self) -> None:
-        if self.server is not None and not request_rebuild(self.server) and self.watcher is None:
-            log.debug("generator: cannot ask this server for a rebuild")
+        if self.server is None:
+            self._missed = True
+        elif not request_rebuild(self.server):
+            log.warning("generator: this MkDocs server cannot be asked for a rebuild; save a file to see finished runs")
 
     def close(self) -> None:
         if self.watcher is not None:
@@ -410,3 +485,85 @@ class Watcher:
     def stop(self) -> None:
         self.observer.stop()
         self.observer.join(10)
+
+
+# ----------------------------------------------------------------------------- python -m generator watch
+def watch_command(settings: Settings, out=None, rounds: int | None = None) -> int:
+    """Watch content/ and snippets/; on every change re-run what changed (on warm workers) and print the results of
+    the runs that changed, their task's other runs (agreement is re-checked), and every failure with its traceback.
+    `rounds` (tests) stops after that many rounds after the first."""
+    import signal
+
+    from .errors import DataError
+    from .load import load_project
+    from .pipeline import run_build
+    from .record import SkipKind
+    from .report import failure_line, problem_lines, summary
+    from .verify import clean
+
+    out = out or sys.stdout
+
+    def say(text: str = "") -> None:
+        print(text, file=out, flush=True)
+
+    pool = LivePool()
+    changed = threading.Event()
+    root = settings.root
+    paths = [p for p in (root / settings.content_dir, root / settings.snippets_dir) if p.is_dir()]
+    seen: dict[str, str] = {}  # run id -> key of the record last printed
+
+    def one_round(first: bool, t0: float) -> None:
+        try:
+            project = load_project(root, settings.content_dir, settings.snippets_dir)
+        except DataError as exc:
+            say("\n".join(problem_lines(exc.problems, "text")))
+            say(f"{len(exc.problems)} problem(s) in the data; fix them and save")
+            return
+        result = run_build(settings, project, pool=pool)
+        fresh = [o for o in result.outcomes if seen.get(o.run.id) != o.run.key and o.skip is not SkipKind.NO_DEVICE]
+        for o in result.outcomes:
+            seen[o.run.id] = o.run.key
+        if not first:
+            tasks = sorted({o.run.task for o in fresh})
+            for o in fresh:
+                wall = "" if o.wall_s is None else f" {o.wall_s:.2f} s"
+                say(f"{o.status.icon} {o.run.id}: {o.status}{wall}{' · ' + o.message if o.message else ''}")
+                text = clean(o.record.stdout) if o.record else ""
+                if text:
+                    lines = text.splitlines()
+                    say("    " + "\n    ".join(lines[:40]) + (f"\n    [... {len(lines) - 40} more lines]" if len(lines) > 40 else ""))
+                if o.error and o.error.traceback:
+                    say("    " + o.error.traceback.rstrip().replace("\n", "\n    "))
+            for tid in tasks:
+                runs = [o for o in result.outcomes if o.run.task == tid and o.skip is not SkipKind.NO_DEVICE]
+                say(f"  {tid}: " + ", ".join(f"{o.run.runner.key}/{o.run.device} {o.status}" for o in runs))
+        for o in result.failures:
+            if first or o in fresh:
+                say(failure_line(o, root))
+        say(f"generator: {summary(result)}" + ("" if first else f"; {time.monotonic() - t0:.2f} s after the change"))
+
+    previous = signal.getsignal(signal.SIGTERM)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda signum, frame: (_ for _ in ()).throw(KeyboardInterrupt()))
+    watcher = Watcher(paths, changed.set)
+    say(f"watching {', '.join(str(p.relative_to(root)) for p in paths)} (Ctrl-C stops)")
+    done = 0
+    try:
+        one_round(True, time.monotonic())
+        while rounds is None or done < rounds:
+            changed.wait()
+            t0 = time.monotonic()
+            while True:  # let a save finish (editors write in steps)
+                changed.clear()
+                if not changed.wait(0.1):
+                    break
+            one_round(False, t0)
+            done += 1
+    except KeyboardInterrupt:
+        say("stopped")
+    finally:
+        watcher.stop()
+        pool.close()
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, previous)
+    return 0

@@ -62,10 +62,12 @@ def run_build(settings: Settings, project: Project | None = None, tasks: list[st
         pool.refresh(settings)  # replaced workers and fresh versions before any key is made
     plan = make_plan(project, settings, store, tasks, runners, devices)
     records: dict[str, RunRecord] = {}
+    if pool is not None:
+        memo = pool.done  # what the pool made and the store does not keep (timeouts, crashes)
     if memo is not None:
         for run in plan.misses:
-            if run.key in memo:
-                records[run.id] = memo[run.key]
+            if (record := memo.get(run.key)) is not None:
+                records[run.id] = record
     misses = [r for r in plan.misses if r.id not in records] if settings.execute else []
     stats = Stats()
     running: set[str] = set()

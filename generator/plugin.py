@@ -95,13 +95,18 @@ class GeneratorPlugin(BasePlugin[_Options]):
             raise PluginError(f"{len(build.failures)} run(s) failed (failure_policy: strict)")
         data = SiteData(machine=describe(), bench=read_results(self.settings.root),
                         sources=load_results(self.project), chart_cache=self.settings.cache_path)
-        pages, assets = render_site(self.project, build, data, self.settings.templates_path)
+        pages, assets = render_site(self.project, build, data, self.settings.templates_path,
+                                    self.live.bytecode if self.live else None)
         self.pages = {page.path: page for page in pages}
         for path, content in generated_files(self.project, build, assets).items():
             files.append(File.generated(config, path, content=content))
         for page in self.pages.values():
             files.append(File.generated(config, page.path, content=page.markdown))
         return files
+
+    def on_pre_build(self, config):
+        if self.live is not None:  # the preview reuses what does not change between rebuilds (live.py)
+            self.live.before_build(config)
 
     def on_pre_page(self, page, config, files):
         if self.live is not None:  # the preview reuses the HTML of pages whose Markdown did not change
