@@ -392,11 +392,15 @@ class Executor:
 
     def _schedule(self, queues: dict[tuple[str, str], deque[Run]]) -> None:
         kept: set[tuple[str, str]] = set()
+        busy = sum(1 for w in self.workers if w.run is not None)
         for worker in list(self.workers):
             if worker.ready and worker.run is None:
                 queue = queues.get((worker.env, worker.device))
-                if queue:
+                if queue and (not self.keep or busy < self.settings.workers):
                     self._send(worker, queue.popleft())
+                    busy += 1
+                elif queue:
+                    kept.add((worker.env, worker.device))  # kept warm workers: still at most `workers` runs at once
                 elif self.keep and (worker.env, worker.device) not in kept:
                     kept.add((worker.env, worker.device))  # one idle warm worker per environment waits for the next run
                 else:

@@ -136,7 +136,7 @@ class LivePool:
         with self._cond:
             try:
                 deadline = None if wait is None else time.monotonic() + wait
-                while any(r.key not in self.done for r in runs) and not self._closing:
+                while any(r.key not in self.done for r in runs) and not self._closing and self._thread.is_alive():
                     remaining = 1.0 if deadline is None else deadline - time.monotonic()
                     if remaining <= 0:
                         break
@@ -234,10 +234,15 @@ class LivePool:
                 self._cond.notify_all()
 
     def _fail_queued(self, queues, executor: Executor, message: str) -> None:
+        """Records for every run queued or running (before the executor is closed), so that no build waits for them."""
         for queue in queues.values():
             for run in queue:
                 self._on_record(run, executor.failed_record(run, message))
         queues.clear()
+        for worker in list(executor.workers):
+            if worker.run is not None:
+                run, worker.run = worker.run, None
+                self._on_record(run, executor.failed_record(run, message))
 
     def _take_stats(self, executor: Executor) -> None:
         with self._cond:

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -63,6 +64,15 @@ def test_workers_stay_warm_and_an_edit_reruns_only_its_own_runs(tmp_path, pool):
     assert second.executed == 1 and second.stats.workers_started == 0  # forked from a worker already warm
     assert "edited" in _status(second, "demo/pytorch/cpu").record.stdout
     assert _pids(pool) == warm
+    # a keras.py edit re-runs its three backends, each on its warm worker, never more at once than `parallel`
+    peak = []
+    (root / "snippets/demo/keras.py").write_text("import time\ntime.sleep(0.5)\nRESULT = [1.0, 2.0]\n")
+    sampler = threading.Thread(target=lambda: [peak.append(sum(b for _, _, b in pool.workers())) or time.sleep(0.02)
+                                               for _ in range(100)])
+    sampler.start()
+    keras = run_build(settings, pool=pool)
+    sampler.join()
+    assert keras.executed == 3 and keras.stats.workers_started == 0 and _pids(pool) == warm and max(peak) <= 2
     # the task's agreement is checked again: a wrong result is a mismatch against the others' majority
     (root / "snippets/demo/pytorch.py").write_text("RESULT = [1.0, 2.5]\n")
     third = run_build(settings, pool=pool)
