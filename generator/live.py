@@ -185,12 +185,16 @@ class LivePool:
                     while True:
                         if self._closing:
                             return
-                        if self._restart and executor is not None:
-                            self._fail_queued(queues, executor, "crashed: the worker was replaced (dependencies changed)")
+                        if self._restart and executor is not None:  # what runs goes back to the queue for new workers
+                            for worker in executor.workers:
+                                if worker.run is not None:
+                                    queues.setdefault((worker.env, worker.device), deque()).appendleft(worker.run)
+                                    worker.run = None
                             executor.close()
                             executor = self._executor = None
                         self._restart = False
-                        if self._incoming or self._cancel or (executor is not None and executor.pending(queues)):
+                        if self._incoming or self._cancel or any(queues.values()) or \
+                                (executor is not None and executor.pending(queues)):
                             break
                         if executor is not None:
                             executor.stop_idle(self.idle_s)

@@ -156,6 +156,17 @@ def test_idle_workers_stop_and_a_dependency_change_replaces_them(tmp_path, pool,
     assert pool.workers() == []
 
 
+def test_a_run_going_when_workers_are_replaced_runs_again_on_the_new_ones(tmp_path, pool):
+    root = make_project(tmp_path / "p", {"demo": {}})
+    settings = mini_settings(root)
+    run_build(settings, pool=pool)
+    (root / "snippets/demo/pytorch.py").write_text("import time\ntime.sleep(1)\nRESULT = [1.0, 2.0]\n")
+    assert _status(run_build(settings, pool=pool, wait=0.2), "demo/pytorch/cpu").skip is SkipKind.RUNNING
+    (root / "requirements.txt").write_text("torch==3.0\n")
+    result = run_build(settings, pool=pool)
+    assert pool.restarts == 1 and _status(result, "demo/pytorch/cpu").passed
+
+
 def test_rebuild_reuses_unchanged_pages_and_matches_a_full_render(tmp_path, tagged):
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
