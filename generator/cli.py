@@ -1,4 +1,5 @@
-"""The command line: python -m generator check | run TASK | list | render | schema | options | merge | record | build |
+"""The command line: python -m generator check | run TASK | watch | list | render | schema | options | merge | record |
+build |
 bench."""
 from __future__ import annotations
 
@@ -246,6 +247,12 @@ def cmd_bench(args, settings: Settings) -> int:
     return bench_main(args)
 
 
+def cmd_watch(args, settings: Settings) -> int:
+    """Re-run what changes in content/ and snippets/ on warm workers and print the results, until Ctrl-C."""
+    from .live import watch_command
+    return watch_command(settings)
+
+
 def cmd_check_sources(args, settings: Settings) -> int:
     from .sources import check_command
     return check_command(args, settings)
@@ -301,6 +308,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="a small configuration (what the test suite runs)")
     p.add_argument("--out", default="bench/results.json")
     p.set_defaults(func=cmd_bench)
+    p = sub.add_parser("watch", help="watch content/ and snippets/: re-run what changed on warm workers, print results")
+    add_setting_flags(p)
+    p.set_defaults(func=cmd_watch)
     p = sub.add_parser("check-sources", help="fetch every cited URL and check its quotes (needs a network)")
     p.add_argument("--timeout", dest="fetch_timeout", type=float, default=15.0, help="seconds per URL")
     p.add_argument("--url", action="append", help="check only this URL (repeatable)")

@@ -4,6 +4,10 @@ One thread, one event loop: workers report on Unix sockets watched by a selector
 and lives while its environment has runs left. A worker that dies (a snippet may kill it) or stops answering (a
 snippet may stop it) is killed and replaced; only the run it was serving is affected. Every event is checked against
 the run it claims before it becomes a record.
+
+With `keep=True` (the live preview, `generator/live.py`) the executor outlives one batch of runs: an idle warm worker
+is kept (one per environment and device) for the next batch, `step()` is called by a long-lived thread, and a run can
+be cancelled when its script changed again. Each run goes through the same code path either way.
 """
 from __future__ import annotations
 
@@ -51,6 +55,8 @@ class Worker:
     child_pid: int | None = None
     import_s: float | None = None
     rundir: Path | None = None
+    idle_since: float = 0.0   # when it last became free (kept workers are stopped after a while idle)
+    cancelled: bool = False   # the run it serves was superseded: its process is killed as soon as it is known
 
 
 @dataclass
@@ -66,6 +72,10 @@ class Stats:
 
 class WorkerStartError(RuntimeError):
     """A worker could not start (its frameworks failed to import); the message carries its log's last lines."""
+
+    def __init__(self, message: str, env: str = "", device: str = ""):
+        super().__init__(message)
+        self.env, self.device = env, device
 
 
 def clean_stale_tmp(unowned_after_s: float = 6 * 3600.0) -> int:
@@ -91,13 +101,20 @@ def clean_stale_tmp(unowned_after_s: float = 6 * 3600.0) -> int:
 
 class Executor:
     def __init__(self, settings: Settings, on_record: Callable[[Run, RunRecord], None],
-                 progress: Callable[[str, Run | None], None] | None = None):
+                 progress: Callable[[str, Run | None], None] | None = None, keep: bool = False):
         self.settings = settings
         self.on_record = on_record
         self.progress = progress or (lambda event, run: None)
+        self.keep = keep
+        self.closed = False
         self.stats = Stats()
+        self.started_total = 0
         self.selector = selectors.DefaultSelector()
         self.workers: list[Worker] = []
+        self._wake_r, self._wake_w = socket.socketpair()  # another thread's wake() ends a select() at once
+        self._wake_r.setblocking(False)
+        self._wake_w.setblocking(False)
+        self.selector.register(self._wake_r, selectors.EVENT_READ, None)
         clean_stale_tmp()
         self.tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX))
         (self.tmp / "owner").write_text(str(os.getpid()))
@@ -115,7 +132,7 @@ class Executor:
         env_vars.setdefault("OMP_NUM_THREADS", threads)
         env_vars["PYTHONHASHSEED"] = "0"  # read at interpreter start; every forked run inherits the worker's seed
         env_vars["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).parent.parent), env_vars.get("PYTHONPATH")]))
-        log_path = self.tmp / f"worker-{env}-{device}-{self.stats.workers_started}.log"
+        log_path = self.tmp / f"worker-{env}-{device}-{self.started_total}.log"
         with open(log_path, "wb") as log:
             proc = subprocess.Popen(
                 [sys.executable, "-P", "-m", "generator.worker", env, str(theirs.fileno()),
@@ -128,6 +145,7 @@ class Executor:
         self.selector.register(ours, selectors.EVENT_READ, worker)
         self.workers.append(worker)
         self.stats.workers_started += 1
+        self.started_total += 1
         return worker
 
     @staticmethod
@@ -189,9 +207,13 @@ class Executor:
             "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
         }
 
+    def failed_record(self, run: Run, message: str) -> RunRecord:
+        """The record of a run that no worker could take (its worker failed to start, or was replaced)."""
+        return RunRecord.model_validate({**self._base(run), "exit": Exit(kind=ExitKind.WORKER_DIED, message=message)})
+
     def _finish(self, worker: Worker, event: dict | None, exit_: Exit | None = None) -> None:
         run = worker.run
-        worker.run = None
+        worker.run, worker.cancelled, worker.idle_since = None, False, time.monotonic()
         data = self._base(run)
         data["import_s"] = worker.import_s
         record = None
@@ -246,13 +268,15 @@ class Executor:
                 self._violation(worker, "a malformed event")
                 return
             if kind == "ready" and not worker.ready and worker.run is None:
-                worker.ready = True
+                worker.ready, worker.idle_since = True, time.monotonic()
                 worker.import_s = event.get("import_s") if isinstance(event.get("import_s"), (int, float)) else None
                 if event.get("versions"):  # framework-free workers (preload off) import nothing
                     self.stats.imports.setdefault(f"{worker.env}/{worker.device}", []).append(worker.import_s or 0.0)
             elif kind == "started" and worker.run and event.get("id") == worker.run.id and worker.child_pid is None \
                     and isinstance(event.get("pid"), int):
                 worker.child_pid = event["pid"]
+                if worker.cancelled:
+                    self._signal_group(worker.child_pid, signal.SIGKILL)
             elif kind == "done" and worker.run and event.get("id") == worker.run.id and worker.child_pid \
                     and not _alive(worker.child_pid):
                 self._finish(worker, event)
@@ -287,7 +311,7 @@ class Executor:
                                                     "a snippet that kills or stops its parent process does this"))
         elif not worker.ready:
             raise WorkerStartError(f"the {worker.env} worker failed to start ({how}); its last output:\n"
-                                   + _tail(worker.log))
+                                   + _tail(worker.log), worker.env, worker.device)
 
     def _check_deadlines(self) -> None:
         """The executor's own clock: a worker that does not answer in time is killed and replaced."""
@@ -300,35 +324,88 @@ class Executor:
             elif not worker.ready and now - worker.started > START_LIMIT_S:
                 self._stop_worker(worker, kill=True)
                 raise WorkerStartError(f"the {worker.env} worker was not ready after {START_LIMIT_S:g} s; its last "
-                                       "output:\n" + _tail(worker.log))
+                                       "output:\n" + _tail(worker.log), worker.env, worker.device)
 
     # -- the loop
     def run_all(self, runs: list[Run]) -> Stats:
+        """Run every run to its record. Without `keep` the workers are stopped at the end; with it, idle warm workers
+        stay for the next call (but an interruption or an error still stops them all)."""
         t0 = time.monotonic()
+        self.stats = Stats()
         queues: dict[tuple[str, str], deque[Run]] = {}
         for run in runs:
             queues.setdefault((run.runner.env, run.device), deque()).append(run)
+        finished = False
         try:
-            while any(queues.values()) or any(w.run for w in self.workers):
-                self._schedule(queues)
-                for key, _ in self.selector.select(timeout=0.5):
-                    if key.data in self.workers:
-                        self._handle(key.data)
-                self._check_deadlines()
+            while self.pending(queues):
+                self.step(queues)
+            finished = True
         finally:
-            self.close()
+            if not (self.keep and finished):
+                self.close()
         self.stats.wall_s = time.monotonic() - t0
         return self.stats
 
+    def pending(self, queues: dict[tuple[str, str], deque[Run]]) -> bool:
+        return any(queues.values()) or any(w.run for w in self.workers)
+
+    def step(self, queues: dict[tuple[str, str], deque[Run]], timeout: float = 0.5) -> None:
+        """One turn of the loop: start and feed workers, read their events (at most `timeout` s), check deadlines."""
+        self._schedule(queues)
+        for key, _ in self.selector.select(timeout=timeout):
+            if key.data in self.workers:
+                self._handle(key.data)
+            elif key.fileobj is self._wake_r:
+                try:
+                    while self._wake_r.recv(4096):
+                        pass
+                except OSError:
+                    pass
+        self._check_deadlines()
+
+    def wake(self) -> None:
+        """Make a `step()` waiting in another thread return now (new runs arrived)."""
+        try:
+            self._wake_w.send(b"x")
+        except OSError:
+            pass
+
+    def cancel(self, run_id: str) -> bool:
+        """Kill the process of the run with this id, if a worker is serving it (the worker stays warm and reports the
+        run as killed). Returns whether one was."""
+        for worker in self.workers:
+            if worker.run is not None and worker.run.id == run_id:
+                worker.cancelled = True
+                if worker.child_pid:
+                    self._signal_group(worker.child_pid, signal.SIGKILL)
+                return True
+        return False
+
+    def stop_idle(self, idle_s: float) -> int:
+        """Stop the warm workers that have served nothing for `idle_s` seconds. Returns how many."""
+        now, stopped = time.monotonic(), 0
+        for worker in list(self.workers):
+            if worker.ready and worker.run is None and now - worker.idle_since > idle_s:
+                self._stop_worker(worker)
+                stopped += 1
+        return stopped
+
     def _schedule(self, queues: dict[tuple[str, str], deque[Run]]) -> None:
+        kept: set[tuple[str, str]] = set()
+        busy = sum(1 for w in self.workers if w.run is not None)
         for worker in list(self.workers):
             if worker.ready and worker.run is None:
                 queue = queues.get((worker.env, worker.device))
-                if queue:
+                if queue and (not self.keep or busy < self.settings.workers):
                     self._send(worker, queue.popleft())
+                    busy += 1
+                elif queue:
+                    kept.add((worker.env, worker.device))  # kept warm workers: still at most `workers` runs at once
+                elif self.keep and (worker.env, worker.device) not in kept:
+                    kept.add((worker.env, worker.device))  # one idle warm worker per environment waits for the next run
                 else:
                     self._stop_worker(worker)
-        while len(self.workers) < self.settings.workers:
+        while len([w for w in self.workers if not self.keep or w.run is not None or not w.ready]) < self.settings.workers:
             alive: dict[tuple[str, str], int] = {}
             for w in self.workers:
                 alive[(w.env, w.device)] = alive.get((w.env, w.device), 0) + 1
@@ -340,9 +417,14 @@ class Executor:
             self._start_worker(env, device)
 
     def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
         for worker in list(self.workers):
             self._stop_worker(worker, kill=True)
         self.selector.close()
+        self._wake_r.close()
+        self._wake_w.close()
         # a run forked just before its worker was killed may still create its capture files for a moment
         deadline = time.monotonic() + 5
         while True:

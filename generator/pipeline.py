@@ -12,7 +12,7 @@ from .cache import Store
 from .execute import Executor, Stats
 from .load import Project, load_project
 from .plan import Plan, Run, make_plan
-from .record import Checked, RunRecord, Status
+from .record import Checked, RunRecord, SkipKind, Status
 from .settings import Settings
 from .verify import verify
 
@@ -40,28 +40,43 @@ class BuildResult:
         must not pass them silently."""
         made: dict[str, bool] = {}
         for o in self.outcomes:
-            made[o.run.task] = made.get(o.run.task, False) or o.record is not None or o.run.declared_skip
+            made[o.run.task] = (made.get(o.run.task, False) or o.record is not None or o.run.declared_skip
+                                or o.skip is SkipKind.RUNNING)
         return sorted(t for t, ok in made.items() if not ok)
 
 
 def run_build(settings: Settings, project: Project | None = None, tasks: list[str] | None = None,
               runners: list[str] | None = None, devices: list[str] | None = None,
-              memo: dict[str, RunRecord] | None = None) -> BuildResult:
+              memo: dict[str, RunRecord] | None = None, pool=None, wait: float | None = None) -> BuildResult:
     """One build. `memo` (the live preview keeps one across rebuilds) holds records that are not cached (timeouts,
     crashes) by key: a run whose inputs did not change is not repeated on every rebuild, so a snippet that writes
-    files while it times out cannot make the preview rebuild without end."""
+    files while it times out cannot make the preview rebuild without end.
+
+    `pool` (a `live.LivePool`: warm workers that outlive builds) runs the misses instead of a fresh Executor; it keeps
+    its own memo. With `wait` the build waits at most that long for them: runs still going are published as running
+    (SkipKind.RUNNING), and the pool asks for a rebuild when they end."""
     t0 = time.monotonic()
     project = project or load_project(settings.root, settings.content_dir, settings.snippets_dir)
     store = Store(settings.cache_path)
+    if pool is not None:
+        pool.refresh(settings)  # replaced workers and fresh versions before any key is made
     plan = make_plan(project, settings, store, tasks, runners, devices)
     records: dict[str, RunRecord] = {}
+    if pool is not None:
+        memo = pool.done  # what the pool made and the store does not keep (timeouts, crashes)
     if memo is not None:
         for run in plan.misses:
-            if run.key in memo:
-                records[run.id] = memo[run.key]
+            if (record := memo.get(run.key)) is not None:
+                records[run.id] = record
     misses = [r for r in plan.misses if r.id not in records] if settings.execute else []
     stats = Stats()
-    if misses:
+    running: set[str] = set()
+    if misses and pool is not None:
+        store.clean_partials()
+        done, pending, stats = pool.execute(settings, misses, wait=wait)
+        records.update(done)
+        running = {r.id for r in pending}
+    elif misses:
         store.clean_partials()
 
         def on_record(run: Run, record: RunRecord) -> None:
@@ -73,7 +88,7 @@ def run_build(settings: Settings, project: Project | None = None, tasks: list[st
 
         with _progress(settings, len(misses)) as progress, _term_as_interrupt():
             stats = Executor(settings, on_record, progress).run_all(misses)
-    outcomes = verify(project, plan, records)
+    outcomes = verify(project, plan, records, running)
     executed = sum(1 for r in misses if r.id in records)
     return BuildResult(project, plan, outcomes, stats, executed, time.monotonic() - t0,
                        list(store.warnings) + plan.warnings)

@@ -41,6 +41,7 @@ class GeneratorPlugin(BasePlugin[_Options]):
         self.error: DataError | None = None
         self.project = None
         self.memo: dict = {}  # records of runs that are not cached (timeouts, crashes), kept across preview rebuilds
+        self.live = None  # serving: warm workers, page cache and file watcher that outlive rebuilds (live.py)
 
     def load_config(self, options, config_file_path=None):
         self.config = _Options(config_file_path=config_file_path)
@@ -55,6 +56,13 @@ class GeneratorPlugin(BasePlugin[_Options]):
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
+        if self.serving:
+            from .live import Live
+            self.live = Live()
+
+    def on_shutdown(self):
+        if self.live is not None:
+            self.live.close()
 
     def on_config(self, config):
         self.error = None
@@ -76,7 +84,8 @@ class GeneratorPlugin(BasePlugin[_Options]):
             md = f"# The data has problems\n\n!!! failure \"{len(self.error.problems)} problem(s); fix them and save\"\n\n{body}\n"
             files.append(File.generated(config, "index.md", content=md))
             return files
-        build = run_build(self.settings, self.project, memo=self.memo if self.serving else None)
+        build = run_build(self.settings, self.project, memo=self.memo if self.serving else None,
+                          **(self.live.build_options() if self.live else {}))
         for outcome in build.failures:
             log.warning(failure_line(outcome, self.settings.root))
         for task in build.unverified_tasks:
@@ -91,13 +100,28 @@ class GeneratorPlugin(BasePlugin[_Options]):
             raise PluginError(f"{len(build.failures)} run(s) failed (failure_policy: strict)")
         data = SiteData(machine=describe(), bench=read_results(self.settings.root),
                         sources=load_results(self.project), chart_cache=self.settings.cache_path)
-        pages, assets = render_site(self.project, build, data, self.settings.templates_path)
+        pages, assets = render_site(self.project, build, data, self.settings.templates_path,
+                                    self.live.bytecode if self.live else None)
         self.pages = {page.path: page for page in pages}
         for path, content in generated_files(self.project, build, assets).items():
             files.append(File.generated(config, path, content=content))
         for page in self.pages.values():
             files.append(File.generated(config, page.path, content=page.markdown))
         return files
+
+    def on_pre_build(self, config):
+        if self.live is not None:  # the preview reuses what does not change between rebuilds (live.py)
+            self.live.before_build(config)
+
+    def on_pre_page(self, page, config, files):
+        if self.live is not None:  # the preview reuses the HTML of pages whose Markdown did not change
+            self.live.pages.wrap(page, config, files)
+        return page
+
+    def on_env(self, env, config, files):
+        if self.live is not None:  # the preview compiles the theme's templates once, not on every rebuild
+            env.bytecode_cache = self.live.bytecode
+        return env
 
     def on_page_context(self, context, page, config, nav):
         source = self.pages.get(page.file.src_uri)
@@ -107,9 +131,12 @@ class GeneratorPlugin(BasePlugin[_Options]):
 
     def on_serve(self, server, config, builder):
         root = self.settings.root
-        for rel in (self.settings.content_dir, self.settings.snippets_dir):
-            server.watch(str(root / rel))
-        server.watch(str(Path(__file__).parent / "templates"))
+        paths = [root / self.settings.content_dir, root / self.settings.snippets_dir, Path(__file__).parent / "templates"]
         if self.settings.templates_path:
-            server.watch(str(self.settings.templates_path))
+            paths.append(self.settings.templates_path)
+        if self.live is not None:
+            self.live.serve(server, paths)
+        else:
+            for path in paths:
+                server.watch(str(path))
         return server

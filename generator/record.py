@@ -48,6 +48,7 @@ class SkipKind(str, Enum):
     NOT_EXECUTED = "not-executed"  # execution is turned off and nothing is cached
     STALE = "stale"                # a frozen record exists (records/), but what determines the run changed since
     UNAVAILABLE = "unavailable"    # the machine that made the frozen records lacked this runner's framework
+    RUNNING = "running"            # live preview: the run is still going; the page reloads when it ends
 
     def __str__(self) -> str:
         return self.value

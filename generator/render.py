@@ -69,11 +69,13 @@ def md(value: str) -> Markup:
     return Markup(value.strip())
 
 
-def environment(overrides: Path | None = None) -> Environment:
+def environment(overrides: Path | None = None, bytecode_cache=None) -> Environment:
+    """`bytecode_cache` (the live preview's) keeps compiled templates across rebuilds; Jinja checks each against its
+    source, so an edited template is compiled again."""
     loaders = [FileSystemLoader(str(overrides))] if overrides and overrides.is_dir() else []
     env = Environment(loader=ChoiceLoader(loaders + [FileSystemLoader(str(TEMPLATES))]), autoescape=True,
                       auto_reload=False, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True)
+                      keep_trailing_newline=True, bytecode_cache=bytecode_cache)
     env.filters.update(fence=fence, indent4=indent, cell=text, text=text, md=md)
     env.globals.update(LABELS=FRAMEWORK_LABELS, FRAMEWORKS=FRAMEWORKS, RUNNERS=RUNNERS, Status=Status,
                        SkipKind=SkipKind, STATUSES=list(Status))
@@ -81,11 +83,12 @@ def environment(overrides: Path | None = None) -> Environment:
 
 
 class Renderer:
-    def __init__(self, project: Project, build: BuildResult, data: SiteData | None = None, overrides: Path | None = None):
+    def __init__(self, project: Project, build: BuildResult, data: SiteData | None = None, overrides: Path | None = None,
+                 bytecode_cache=None):
         self.p = project
         self.b = build
         self.data = data or SiteData()
-        self.env = environment(overrides)
+        self.env = environment(overrides, bytecode_cache)
         self.links = project.links
         self.by_task: dict[str, list[Checked]] = {}
         for o in build.outcomes:
@@ -188,6 +191,8 @@ class Renderer:
         label = o.run.runner.label
         state = "stale frozen record" if o.category == "stale" else str(o.status)
         words = f"{o.status.icon} {label} · {o.run.device.upper()} · {state}"
+        if o.skip is SkipKind.RUNNING:  # live preview: its record is still being made
+            words = f"⏳ {label} · {o.run.device.upper()} · running…"
         if o.passed and o.wall_s is not None:
             words += f" · {o.wall_s:.2f} s"
         if o.category == "frozen":
@@ -209,7 +214,7 @@ class Renderer:
 
 
 def render_site(project: Project, build: BuildResult, data: SiteData | None = None,
-                overrides: Path | None = None) -> tuple[list[Page], dict[str, bytes]]:
+                overrides: Path | None = None, bytecode_cache=None) -> tuple[list[Page], dict[str, bytes]]:
     """Every page, and every generated asset (charts, reused from the chart cache when their data is unchanged)."""
-    renderer = Renderer(project, build, data, overrides)
+    renderer = Renderer(project, build, data, overrides, bytecode_cache)
     return renderer.pages(), renderer.assets()

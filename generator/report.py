@@ -16,11 +16,13 @@ def summary(result: BuildResult) -> str:
     not_here = sum(o.skip is SkipKind.NO_DEVICE for o in result.outcomes)
     frozen = sum(o.category == "frozen" for o in result.outcomes)
     stale = sum(o.category == "stale" for o in result.outcomes)
+    running = sum(o.skip is SkipKind.RUNNING for o in result.outcomes)
     return (f"{n} runs planned, {result.executed} executed, {len(result.plan.cached)} from cache, "
             + (f"{frozen} frozen, {stale} stale, " if frozen or stale else "") +
             f"{result.count(Status.PASSED)} passed, {len(result.failures)} failed, "
             f"{result.count(Status.SKIPPED)} skipped ({not_here} for a missing device) "
-            f"in {result.seconds:.1f} s ({result.stats.framework_imports} framework imports)")
+            f"in {result.seconds:.1f} s ({result.stats.framework_imports} framework imports)"
+            + (f"; {running} still running" if running else ""))
 
 
 def _script_path(o: Checked, root: Path) -> str:

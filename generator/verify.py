@@ -167,9 +167,16 @@ def run_status(run: Run, rec: RunRecord, project: Project) -> tuple[Status, str,
     return Status.PASSED, "", None
 
 
-def verify(project: Project, plan: Plan, records: dict[str, RunRecord]) -> list[Checked]:
+RUNNING_MESSAGE = "running… this page reloads by itself when the run ends (at the latest after its timeout, {timeout:g} s)"
+
+
+def verify(project: Project, plan: Plan, records: dict[str, RunRecord], running: set[str] = frozenset()) -> list[Checked]:
+    """Every planned run's status; `running` (live preview only) names runs whose record is still being made."""
     checked: list[Checked] = []
     for run in plan.runs:
+        if run.id in running:
+            checked.append(Checked(run, None, Status.SKIPPED, SkipKind.RUNNING, RUNNING_MESSAGE.format(timeout=run.timeout)))
+            continue
         if run.id in records:
             rec, cached = records[run.id], False
         elif run.id in plan.cached:

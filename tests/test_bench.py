@@ -22,7 +22,10 @@ def test_bench_quick_writes_well_formed_results(tmp_path):
     assert r["naive"]["runs"] == 15 and r["naive"]["same_pass_fail"] is True
     assert " 0 executed, " in r["warm"]["summary"] and "(0 framework imports)" in r["warm"]["summary"]
     assert " 1 executed, " in r["incremental"]["summary"]
-    assert r["preview_reload_s"]["median"] > 0
+    assert r["preview_reload_s"]["median"] > 0 and r["preview_reload_s"]["ratio_to_warm_build"] > 0
+    assert r["preview_snippet_s"]["edited"].endswith("/pytorch.py") and len(r["preview_snippet_s"]["all"]) >= 2
+    assert r["preview_snippet_s"]["ratio"] > 0 and r["preview_snippet_s"]["first_edit_s"] > 0
+    assert "preview: content edit" in proc.stdout and "preview: snippet edit" in proc.stdout
     assert [g["tasks"] for g in r["growth"]] == [5, 15] and all(g["warm_ms_per_task"] > 0 for g in r["growth"])
     assert r["memory"]["build_peak_rss_mb"] > 100 and len(r["memory"]["worker_peak_rss_mb"]) >= 1
     assert "cold build (empty cache)" in proc.stdout and "naive way" in proc.stdout
