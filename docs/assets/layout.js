@@ -1,0 +1,70 @@
+/* Side by side or tabs: the layout of every framework comparison, chosen once and remembered (localStorage).
+ *
+ * The CSS shows the outermost tab sets of a page as columns on screens 1280 px and wider; the class `fc-tabs` on
+ * <html> turns that off. Without JavaScript the wide layout is the columns one, and phones always get tabs.
+ * Also patches two accessibility gaps of the theme's markup at load: the search dialog gets a name, and a table's
+ * scroll container can be reached from the keyboard.
+ */
+(function () {
+  var KEY = "fc-layout";
+  var root = document.documentElement;
+  function stored() {
+    try { return localStorage.getItem(KEY); } catch (e) { return null; }
+  }
+  function apply(layout) {
+    root.classList.toggle("fc-tabs", layout === "tabs");
+    document.querySelectorAll(".fc-layout button").forEach(function (b) {
+      b.setAttribute("aria-pressed", String(b.dataset.layout === (layout === "tabs" ? "tabs" : "columns")));
+    });
+    window.dispatchEvent(new Event("resize"));  // the theme re-measures its tab indicators
+  }
+  apply(stored());
+
+  function outermostSets(article) {
+    return Array.prototype.filter.call(article.querySelectorAll(".tabbed-set"), function (set) {
+      return !set.parentElement.closest(".tabbed-set");
+    });
+  }
+  function toolbar() {
+    var bar = document.createElement("div");
+    bar.className = "fc-layout";
+    bar.setAttribute("role", "group");
+    bar.setAttribute("aria-label", "Layout of the framework comparisons");
+    var text = document.createElement("span");
+    text.textContent = "Show frameworks:";
+    bar.appendChild(text);
+    [["columns", "Side by side"], ["tabs", "Tabs"]].forEach(function (pair) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.dataset.layout = pair[0];
+      b.textContent = pair[1];
+      b.addEventListener("click", function () {
+        try { localStorage.setItem(KEY, pair[0]); } catch (e) { /* private mode: this page only */ }
+        apply(pair[0]);
+      });
+      bar.appendChild(b);
+    });
+    return bar;
+  }
+  function init() {
+    var article = document.querySelector("article.md-content__inner");
+    if (article && !article.querySelector(".fc-layout") && outermostSets(article).length) {
+      var h1 = article.querySelector("h1");
+      var bar = toolbar();
+      if (h1) h1.insertAdjacentElement("afterend", bar); else article.insertBefore(bar, article.firstChild);
+      apply(stored());
+    }
+    var search = document.querySelector(".md-search[role=dialog]");
+    if (search && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", "Search");
+    requestAnimationFrame(function () {
+      document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
+        if (!wrap.hasAttribute("tabindex")) {
+          wrap.setAttribute("tabindex", "0");
+          wrap.setAttribute("role", "region");
+          wrap.setAttribute("aria-label", "Table (scrolls sideways)");
+        }
+      });
+    });
+  }
+  if (typeof document$ !== "undefined") { document$.subscribe(init); } else { document.addEventListener("DOMContentLoaded", init); }
+})();
