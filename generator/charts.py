@@ -112,16 +112,23 @@ def benchmark(data: dict) -> bytes:
     task_title, rows = data["title"], data["rows"]
     metrics = sorted({k for _, m in rows for k, v in m.items() if _finite(v)})[:8]
     plt = _pyplot()
+    cols = min(2, len(metrics))
+    nrows = -(-len(metrics) // cols)
     # constrained layout places the figure title above the panels' titles: nothing overlaps
-    fig, axes = plt.subplots(1, len(metrics), figsize=(3.4 * len(metrics), 3.0), squeeze=False, layout="constrained")
-    for ax, metric in zip(axes[0], metrics):
+    fig, axes = plt.subplots(nrows, cols, figsize=(4.6 * cols, 0.3 * len(rows) * nrows + 1.0 * nrows + 0.6),
+                             squeeze=False, layout="constrained")
+    for ax in axes.flat[len(metrics):]:
+        ax.set_visible(False)
+    for ax, metric in zip(axes.flat, metrics):
         names = [r for r, m in rows if _finite(m.get(metric))]
         values = [float(m[metric]) for r, m in rows if _finite(m.get(metric))]
         ax.barh(range(len(names)), values, color=[COLOURS.get(n, "#777") for n in names])
         ax.set_yticks(range(len(names)), [SHORT.get(n, n) for n in names], fontsize=8)
         ax.invert_yaxis()
-        ax.set_title(metric_label(metric)[:48], fontsize=9)
-        ax.set_xlabel(metric_label(metric)[:48], fontsize=8)
+        ax.set_title(metric_label(metric)[:60], fontsize=9, loc="left")
+        for i, v in enumerate(values):
+            ax.text(v, i, f" {v:.3g}", va="center", fontsize=7)
+        ax.margins(x=0.18)
         ax.grid(axis="x", alpha=0.3)
     fig.suptitle(task_title[:140], fontsize=10)
     return _svg(fig)

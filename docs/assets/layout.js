@@ -2,8 +2,8 @@
  *
  * The CSS shows the outermost tab sets of a page as columns on screens 1280 px and wider; the class `fc-tabs` on
  * <html> turns that off. Without JavaScript the wide layout is the columns one, and phones always get tabs.
- * Also patches two accessibility gaps of the theme's markup at load: the search dialog gets a name, and a table's
- * scroll container can be reached from the keyboard.
+ * Also patches accessibility gaps of the theme's markup at load: the search dialog gets a name, a table's scroll
+ * container can be reached from the keyboard, and landmarks the theme repeats get distinct roles or names.
  */
 (function () {
   var KEY = "fc-layout";
@@ -56,12 +56,21 @@
     }
     var search = document.querySelector(".md-search[role=dialog]");
     if (search && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", "Search");
+    // The copy button's container is a <nav> per code block, and the drawer repeats the table of contents: landmarks
+    // with one name many times. They are not navigation regions; give them distinct roles and names.
+    document.querySelectorAll("nav.md-code__nav").forEach(function (nav) {
+      nav.setAttribute("role", "none");  // its copy button stays, named by its own title
+    });
+    var drawerToc = document.querySelector(".md-nav--primary .md-nav--secondary[aria-label]");
+    if (drawerToc) drawerToc.setAttribute("aria-label", "Table of contents (navigation drawer)");
     requestAnimationFrame(function () {
+      var n = 0;
       document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
-        if (!wrap.hasAttribute("tabindex")) {
+        // a table too wide for its column scrolls: it must be reachable (and scrollable) from the keyboard
+        if (wrap.scrollWidth > wrap.clientWidth + 1 && !wrap.hasAttribute("tabindex")) {
           wrap.setAttribute("tabindex", "0");
           wrap.setAttribute("role", "region");
-          wrap.setAttribute("aria-label", "Table (scrolls sideways)");
+          wrap.setAttribute("aria-label", "Wide table " + (++n) + " (scrolls sideways)");
         }
       });
     });
