@@ -54,6 +54,20 @@
       if (h1) h1.insertAdjacentElement("afterend", bar); else article.insertBefore(bar, article.firstChild);
       apply(stored());
     }
+    // On phones a table marked fc-cards shows each row as a card; a cell the template did not label gets its
+    // column's heading (the templates label their own cells, so this only adds labels for generated tables).
+    document.querySelectorAll(".fc-cards table").forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });
+      Array.prototype.forEach.call(table.tBodies[0] ? table.tBodies[0].rows : [], function (row) {
+        Array.prototype.forEach.call(row.cells, function (cell, i) {
+          if (i === 0 || !heads[i] || cell.querySelector(".fc-label") || !cell.textContent.trim()) return;
+          var label = document.createElement("span");
+          label.className = "fc-label";
+          label.textContent = heads[i];
+          cell.insertBefore(label, cell.firstChild);
+        });
+      });
+    });
     var search = document.querySelector(".md-search[role=dialog]");
     if (search && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", "Search");
     // The copy button's container is a <nav> per code block, and the drawer repeats the table of contents: landmarks
