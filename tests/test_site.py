@@ -149,6 +149,9 @@ def test_preview_server_reloads_and_keeps_serving_through_errors(tmp_path):
         faq.write_text("questions: [\n")
         page = _wait_for(base, lambda t: "The data has problems" in t)
         assert "content/faq.yml" in page and "YAML syntax error" in page
+        # every page of the last good site shows the problem, under the last good navigation: no wall of 404s
+        page = _wait_for(base + "comparison/", lambda t: "The data has problems" in t)
+        assert "content/faq.yml" in page and 'href="../tasks/basics/"' in page
         assert proc.poll() is None
     finally:
         proc.terminate()
