@@ -60,7 +60,7 @@
       var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });
       Array.prototype.forEach.call(table.tBodies[0] ? table.tBodies[0].rows : [], function (row) {
         Array.prototype.forEach.call(row.cells, function (cell, i) {
-          if (i === 0 || !heads[i] || cell.querySelector(".fc-label") || !cell.textContent.trim()) return;
+          if (i === 0 || !heads[i] || cell.querySelector(".fc-label, .fc-zero") || !cell.textContent.trim()) return;
           var label = document.createElement("span");
           label.className = "fc-label";
           label.textContent = heads[i];
