@@ -56,9 +56,9 @@ def test_home_page_table(pages):
     md = pages[0]["index.md"].markdown
     assert "| Fact | PyTorch | TensorFlow | Keras |" in md
     # each cell carries its column's name for phones, where rows become cards
-    assert ('| Licence | <span class="fc-label" data-search-exclude>PyTorch</span>Apache-2.0 | <span class="fc-label" data-search-exclude>TensorFlow</span>Apache-2.0 '
-            '| <span class="fc-label" data-search-exclude>Keras</span>Apache-2.0 |') in md
-    assert '<span class="fc-label" data-search-exclude>Keras</span>`keras==1.0` |' in md
+    assert ('| Licence | <span class="fc-label">PyTorch</span>Apache-2.0 | <span class="fc-label">TensorFlow</span>Apache-2.0 '
+            '| <span class="fc-label">Keras</span>Apache-2.0 |') in md
+    assert '<span class="fc-label">Keras</span>`keras==1.0` |' in md
 
 
 def test_task_page_has_linked_tabs_badges_output_and_downloads(pages):
@@ -77,15 +77,14 @@ def test_task_page_has_linked_tabs_badges_output_and_downloads(pages):
 
 def test_comparison_and_other_pages(pages):
     rendered, _ = pages
-    assert ('| [Execution model](#execution-model) | <span class="fc-label" data-search-exclude>PyTorch</span>pytorch verdict | '
-            '<span class="fc-label" data-search-exclude>TensorFlow</span>tensorflow verdict | <span class="fc-label" data-search-exclude>Keras</span>keras verdict |'
+    assert ('| [Execution model](#execution-model) | <span class="fc-label">PyTorch</span>pytorch verdict | '
+            '<span class="fc-label">TensorFlow</span>tensorflow verdict | <span class="fc-label">Keras</span>keras verdict |'
             ) in rendered["comparison.md"].markdown
     assert "### Execution model { #execution-model }" in rendered["comparison.md"].markdown
     claims = rendered["claims.md"].markdown
     # the verdict leads, worded and coloured; the claim is a quotation, never the site's own sentence
     assert '## Outdated: TensorFlow only builds static graphs { #static-graphs }' in claims
-    assert ('!!! verdict-outdated "Outdated"\n\n    > TensorFlow only builds static graphs\n'
-            '    > { data-search-exclude }') in claims
+    assert '!!! verdict-outdated "Outdated"\n\n    > TensorFlow only builds static graphs\n' in claims
     assert '<span class="fc-verdict fc-verdict-outdated">Outdated</span>' in claims
     assert "## Which is faster? { #faster }" in rendered["faq.md"].markdown
     choosing = rendered["choosing.md"].markdown
@@ -96,8 +95,8 @@ def test_comparison_and_other_pages(pages):
     assert "- **4 GPU runs not made:** not run on GPU here" in ver
     assert "- **2 CPU, GPU runs not made:** no such API in TensorFlow" in ver
     assert "| ✘ failed |" in ver and "| ✔ passed |" in ver and "| – not run |" in ver
-    assert '<span class="fc-label" data-search-exclude>✘ failed</span>**3**' in ver
-    assert '<span class="fc-label" data-search-exclude>✔ passed</span>**11**' in ver
+    assert '<span class="fc-label">✘ failed</span>**3**' in ver
+    assert '<span class="fc-label">✔ passed</span>**11**' in ver
 
 
 def test_decision_guide_is_a_tree_of_questions(tmp_path):

@@ -43,13 +43,12 @@ def test_strict_build_produces_every_page(site):
                                                        "verification/index.html", "claims/index.html", "faq/index.html",
                                                        "choosing/index.html", "performance/index.html", "tasks/index.html")}
     assert "<th>PyTorch</th>" in html["index.html"]
-    assert '<td><span class="fc-label" data-search-exclude>PyTorch</span>Apache-2.0</td>' in html["index.html"]
+    assert '<td><span class="fc-label">PyTorch</span>Apache-2.0</td>' in html["index.html"]
     assert 'id="execution-model"' in html["comparison/index.html"]
     basics = html["tasks/basics/index.html"]
     assert basics.count('class="tabbed-set tabbed-alternate"') == 2 and 'id="demo"' in basics and 'id="other"' in basics
     assert '<a download href="../../downloads/demo/demo_keras.py">' in basics
     assert "hello from" in basics  # the captured output
-    assert html["verification/index.html"].count("✔ passed") == 10 + 1  # ten rows and the summary's column heading
     assert html["verification/index.html"].count(" data-status=\"passed\"") == 10
     assert (site / "site/verification.json").is_file() and (site / "site/downloads/other/other_tensorflow.py").is_file()
     assert (site / "site/404.html").is_file()
