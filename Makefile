@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1  # the MkDocs 2.0 banner would bury real output; README, "MkDocs 2"
 
-.PHONY: site test test-fast browser serve bench check clean venv
+.PHONY: site test test-fast browser node-tools serve bench check clean venv
 
 venv: $(STAMP)
 
@@ -28,7 +28,23 @@ browser:
 	  echo "installing Debian's chromium for the browser tests (apt-get)"; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: $(STAMP) browser
+# The site checks that `make test` runs over the built site, axe-core (accessibility) and html-validate (HTML
+# conformance), are npm packages pinned in tests/package-lock.json and installed with `npm ci` into
+# tests/node_modules (git-ignored). Node.js and npm come from Debian (`nodejs npm`) when missing.
+NODE_TOOLS := tests/node_modules/.installed
+
+node-tools: $(NODE_TOOLS)
+
+$(NODE_TOOLS): tests/package.json tests/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else \
+	    echo "make test: the site checks need Node.js and npm; run: sudo apt-get install -y nodejs npm" >&2; exit 1; fi; \
+	  echo "installing Debian's nodejs and npm for the site checks (apt-get)"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
+	cd tests && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(STAMP) browser $(NODE_TOOLS)
 	$(BIN)/python -m pytest
 
 # Framework-free tests only (no real snippet, no browser): under a minute.
@@ -45,4 +61,4 @@ bench: $(STAMP)
 	$(BIN)/python -m generator bench
 
 clean:
-	rm -rf site .cache
+	rm -rf site .cache tests/node_modules

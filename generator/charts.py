@@ -17,6 +17,40 @@ def colours() -> dict[str, str]:
     """Each runner's chart colour, from the registry (a new runner appears in every chart without an edit here)."""
     return {key: runner.colour for key, runner in RUNNERS.items()}
 
+# Metric names as snippets publish them (`compiled_step_ms`) and as readers see them ("compiled step (ms)").
+_UNITS = {"ms": "ms", "s": "s", "us": "µs", "ns": "ns", "mb": "MB", "mib": "MiB", "gb": "GB", "gib": "GiB",
+          "pct": "%", "percent": "%", "x": "×"}
+_NAMED = {"gflops": "throughput (GFLOP/s)", "tflops": "throughput (TFLOP/s)", "speedup": "speed-up (×)",
+          "cpu_per_wall": "CPU time ÷ wall time (cores busy)"}
+_WORDS = {"cpu": "CPU", "gpu": "GPU", "tpu": "TPU", "mlp": "MLP", "io": "I/O", "rss": "RSS"}
+
+
+def metric_label(name: str) -> str:
+    """A human label with its unit: `compiled_step_ms` -> "compiled step (ms)", `gflops` -> "throughput (GFLOP/s)"."""
+    key = str(name).lower()
+    if key in _NAMED:
+        return _NAMED[key]
+    words = [w for w in key.replace("-", "_").split("_") if w]
+    unit = ""
+    if len(words) > 1 and words[-1] in _UNITS:
+        unit = _UNITS[words.pop()]
+    if len(words) > 2 and words[-2] == "per" and words[-1] in ("s", "sec", "second"):
+        words = words[:-2]
+        unit = f"{unit or 'count'} per s"
+    text = " ".join(_WORDS.get(w, w) for w in words) or str(name)
+    return f"{text} ({unit})" if unit else text
+
+
+def slug(text: str) -> str:
+    """A file-name-safe slug: lowercase letters, digits and hyphens."""
+    import re
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")[:120] or "chart"
+
+
+def short_labels() -> dict[str, str]:
+    """Short runner labels for chart axes ("Keras (JAX)"), from the registry."""
+    return {key: runner.label.replace(" backend)", ")") for key, runner in RUNNERS.items()}
+
 
 def _svg(fig) -> bytes:
     import matplotlib.pyplot as plt
@@ -71,7 +105,8 @@ def run_times(rows: dict[str, dict[str, float]]) -> bytes:
     height = 0.8 / len(palette)
     for i, (runner, colour) in enumerate(palette.items()):
         ys = [n + i * height for n in range(len(tasks))]
-        ax.barh(ys, [max(rows[t].get(runner, 0), 1e-3) for t in tasks], height=height, color=colour, label=runner)
+        ax.barh(ys, [max(rows[t].get(runner, 0), 1e-3) for t in tasks], height=height, color=colour,
+                label=RUNNERS[runner].label)
     ax.set_yticks([n + 0.4 - height / 2 for n in range(len(tasks))], tasks)
     ax.invert_yaxis()
     ax.set_xscale("log")  # a first torch.compile call takes tens of seconds, most runs a fraction of one
@@ -86,15 +121,25 @@ def benchmark(data: dict) -> bytes:
     task_title, rows = data["title"], data["rows"]
     metrics = sorted({k for _, m in rows for k, v in m.items() if _finite(v)})[:8]
     plt = _pyplot()
-    fig, axes = plt.subplots(1, len(metrics), figsize=(3.2 * len(metrics), 2.6), squeeze=False)
-    for ax, metric in zip(axes[0], metrics):
+    cols = min(2, len(metrics))
+    nrows = -(-len(metrics) // cols)
+    # constrained layout places the figure title above the panels' titles: nothing overlaps
+    fig, axes = plt.subplots(nrows, cols, figsize=(4.6 * cols, 0.3 * len(rows) * nrows + 1.0 * nrows + 0.6),
+                             squeeze=False, layout="constrained")
+    for ax in axes.flat[len(metrics):]:
+        ax.set_visible(False)
+    for ax, metric in zip(axes.flat, metrics):
         names = [r for r, m in rows if _finite(m.get(metric))]
-        ax.bar(range(len(names)), [float(m[metric]) for r, m in rows if _finite(m.get(metric))],
-               color=[colours().get(n, "#777") for n in names])
-        ax.set_xticks(range(len(names)), names, rotation=35, ha="right", fontsize=7)
-        ax.set_title(metric[:40])
-        ax.grid(axis="y", alpha=0.3)
-    fig.suptitle(task_title[:120])
+        values = [float(m[metric]) for r, m in rows if _finite(m.get(metric))]
+        ax.barh(range(len(names)), values, color=[colours().get(n, "#777") for n in names])
+        ax.set_yticks(range(len(names)), [short_labels().get(n, n) for n in names], fontsize=8)
+        ax.invert_yaxis()
+        ax.set_title(metric_label(metric)[:60], fontsize=9, loc="left")
+        for i, v in enumerate(values):
+            ax.text(v, i, f" {v:.3g}", va="center", fontsize=7)
+        ax.margins(x=0.18)
+        ax.grid(axis="x", alpha=0.3)
+    fig.suptitle(task_title[:140], fontsize=10)
     return _svg(fig)
 
 
@@ -110,7 +155,9 @@ def build_times(data: dict) -> bytes:
     ax.set_xscale("log")
     for i, v in enumerate(values):
         ax.text(v, i, f" {v:.1f} s", va="center", fontsize=8)
-    ax.set_xlabel("seconds (log scale)")
+    ax.set_xlabel("build time (s, log scale)")
+    if data.get("title"):
+        ax.set_title(data["title"][:140], fontsize=9, loc="left")
     ax.grid(axis="x", alpha=0.3)
     return _svg(fig)
 

@@ -93,6 +93,7 @@ class Project:
     facts: fx.FactsFile
     tasks: dict[str, TaskSpec] = field(default_factory=dict)
     links: Links = field(default_factory=Links)
+    warnings: list[Problem] = field(default_factory=list)  # worth fixing, but the site builds (e.g. a duplicate order)
 
 
 # ---------------------------------------------------------------------------- schema errors
@@ -198,7 +199,25 @@ def load_project(root: Path, content_dir: str = "content", snippets_dir: str = "
         raise DataError(problems)
     project = Project(root, *(loaded[n] for n in CONTENT_FILES), tasks=tasks)
     project.links = Links.build(project.criteria, project.claims, tasks)
+    project.warnings = order_warnings(root, tasks)
     return project
+
+
+def order_warnings(root: Path, tasks: dict[str, TaskSpec]) -> list[Problem]:
+    """Two tasks of one group that write the same `order`: the page then orders them by id, which nobody chose.
+    (A task that leaves `order` out takes the default and is not compared.)"""
+    by: dict[tuple[str, int], list[str]] = {}
+    for tid in sorted(tasks):
+        if "order" in tasks[tid].task.model_fields_set:
+            by.setdefault((tasks[tid].task.group, tasks[tid].task.order), []).append(tid)
+    out = []
+    for (group, order), tids in sorted(by.items()):
+        for tid in tids[1:]:
+            yml = tasks[tid].dir / "task.yml"
+            line = _line_of(_compose(yml), ("order",))
+            out.append(Problem(_rel(yml, root), line, "order", f"order {order} is also the order of task {tids[0]!r} "
+                               f"in group {group!r}; give each task of a group its own order"))
+    return out
 
 
 def fact_expander(facts: fx.FactsFile | None, root: Path, content_dir: str):

@@ -73,16 +73,22 @@ class GeneratorPlugin(BasePlugin[_Options]):
                 raise PluginError(str(exc)) from exc
             for problem in exc.problems:
                 log.error(str(problem))
-            self.error = exc
+            self.error = exc  # self.project stays the last good one: its navigation is kept while serving
+        else:
+            for problem in self.project.warnings:
+                log.warning(str(problem))
         if config.nav is None and self.project is not None:
             config.nav = site_nav(self.project)
         return config
 
     def on_files(self, files: Files, config) -> Files:
-        if self.error is not None:  # serving with invalid data: show the problems instead of the site
-            body = "\n".join(f"    {p}" for p in self.error.problems)
-            md = f"# The data has problems\n\n!!! failure \"{len(self.error.problems)} problem(s); fix them and save\"\n\n{body}\n"
-            files.append(File.generated(config, "index.md", content=md))
+        if self.error is not None:  # serving with invalid data: every page of the last good site shows the problems
+            from .render import fence
+            body = fence("\n".join(str(p) for p in self.error.problems), "text").replace("\n", "\n    ")
+            md = (f"# The data has problems\n\n!!! failure \"{len(self.error.problems)} problem(s); fix them and save: "
+                  f"this page comes back as it was\"\n\n    {body}\n")
+            for path in sorted({"index.md", *self.pages}):
+                files.append(File.generated(config, path, content=md))
             return files
         build = run_build(self.settings, self.project, memo=self.memo if self.serving else None,
                           **(self.live.build_options() if self.live else {}))

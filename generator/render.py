@@ -59,6 +59,21 @@ def fence(value: str, lang: str = "") -> Markup:
     return Markup(f"{ticks}{lang}\n{value.rstrip()}\n{ticks}")
 
 
+_CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
+
+
+def inline(value: str) -> Markup:
+    """Markdown from content/ on one line: a list item, a table cell. Line breaks become spaces and a pipe outside code
+    is escaped, so the text cannot end a table cell or a list item early."""
+    s = " ".join(str(value).split())
+    out, pos = [], 0
+    for m in _CODE_SPAN.finditer(s):
+        out += [s[pos:m.start()].replace("|", "\\|"), m.group()]
+        pos = m.end()
+    out.append(s[pos:].replace("|", "\\|"))
+    return Markup("".join(out))
+
+
 def indent(value: str, width: int = 4) -> Markup:
     pad = " " * width
     return Markup("\n".join(pad + line if line.strip() else "" for line in str(value).split("\n")))
@@ -76,7 +91,7 @@ def environment(overrides: Path | None = None, bytecode_cache=None) -> Environme
     env = Environment(loader=ChoiceLoader(loaders + [FileSystemLoader(str(TEMPLATES))]), autoescape=True,
                       auto_reload=False, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True, bytecode_cache=bytecode_cache)
-    env.filters.update(fence=fence, indent4=indent, cell=text, text=text, md=md)
+    env.filters.update(fence=fence, indent4=indent, cell=text, text=text, md=md, inline=inline)
     env.globals.update(LABELS=FRAMEWORK_LABELS, FRAMEWORKS=FRAMEWORKS, RUNNERS=RUNNERS, Status=Status,
                        SkipKind=SkipKind, STATUSES=list(Status))
     return env
@@ -156,11 +171,15 @@ class Renderer:
             bars = [("naive way (python per snippet)", bench["naive"]["seconds"]), ("cold build", bench["cold"]["seconds"]),
                     ("floor", bench["cold"]["floor_seconds"]), ("incremental (1 snippet)", bench["incremental"]["seconds"]),
                     ("warm build", bench["warm"]["seconds"]), ("plain mkdocs, same pages", bench["warm"]["plain_mkdocs_seconds"])]
-            out["assets/charts/build-times.svg"] = charts.cached(cache, "build-times", {"bars": bars}, charts.build_times)
-        for spec, rows in self.benchmarks():
-            data = {"title": spec.task.title, "rows": [(o.run.runner.key, m) for o, m in rows]}
+            m = bench.get("machine") or {}
+            title = f"Building this site: measured {bench.get('date', '')} on {m.get('cpu', '?')}, {m.get('cores', '?')} cores"
+            out["assets/charts/build-times.svg"] = charts.cached(cache, "build-times", {"bars": bars, "title": title},
+                                                                 charts.build_times)
+        for spec, machine, rows in self.benchmark_groups():
+            where = f"{machine['device'].upper()}: {machine['name']}" if machine["name"] else machine["device"].upper()
+            data = {"title": f"{spec.task.title}, measured on {where}", "rows": [(o.run.runner.key, m) for o, m in rows]}
             if any(isinstance(v, (int, float)) and not isinstance(v, bool) for _, m in data["rows"] for v in m.values()):
-                out[f"assets/charts/{spec.id}.svg"] = charts.cached(cache, "benchmark", data, charts.benchmark)
+                out[f"assets/charts/{machine['slug']}.svg"] = charts.cached(cache, "benchmark", data, charts.benchmark)
         return out
 
     def benchmarks(self) -> list[tuple]:
@@ -207,6 +226,85 @@ class Renderer:
 
     def sources_report(self) -> Markup:
         return Markup(report_markdown(self.p, self.data.sources))
+
+    # -- the verification page
+    @staticmethod
+    def status_label(status: Status) -> str:
+        """What readers see for a status: its own `label` where the enum declares one, else its value
+        ("skipped" reads "not run": such a run was not made)."""
+        label = getattr(status, "label", None)
+        return label if isinstance(label, str) and label else {"skipped": "not run"}.get(status.value, status.value)
+
+    def summary_rows(self) -> tuple[list[Status], list[tuple[str, str, dict]]]:
+        """(the statuses that occur, plus passed and failed; [(runner label, device, {status: count})]) per runner and
+        device, every Status member generically: a status added to the enum gets its column."""
+        statuses = [s for s in Status if s in (Status.PASSED, Status.FAILED) or self.b.count(s)]
+        rows = []
+        for key, runner in RUNNERS.items():
+            for device in sorted({o.run.device for o in self.b.outcomes}):
+                outs = [o for o in self.b.outcomes if o.run.runner.key == key and o.run.device == device]
+                if outs:
+                    rows.append((runner.label, device, {s: sum(o.status is s for o in outs) for s in statuses}))
+        return statuses, rows
+
+    def environments(self) -> list[tuple[str, str, str, int]]:
+        """(id, machine, versions, runs) for every distinct machine and version set the made runs ran with."""
+        envs: dict[tuple[str, str], int] = {}
+        for o in self.b.outcomes:
+            if o.record is not None:
+                env = (o.device_name, o.versions_text)
+                envs[env] = envs.get(env, 0) + 1
+        return [(f"E{i}", machine, versions, n) for i, ((machine, versions), n) in enumerate(sorted(envs.items()), 1)]
+
+    def env_of(self, o: Checked) -> str:
+        if o.record is None:
+            return ""
+        if not hasattr(self, "_env_ids"):
+            self._env_ids = {(m, v): eid for eid, m, v, _ in self.environments()}
+        return self._env_ids[(o.device_name, o.versions_text)]
+
+    def not_made(self) -> list[tuple[str, list[Checked]]]:
+        """Runs that were not made, grouped by their reason (most first): one line for 165 GPU runs, not 165 rows."""
+        groups: dict[str, list[Checked]] = {}
+        for o in self.b.outcomes:
+            if o.record is None and o.skipped:
+                groups.setdefault(o.message, []).append(o)
+        return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+    def runs_by_task(self, outs: list[Checked]) -> list[tuple[str, list[str]]]:
+        """(task title, ["PyTorch on GPU", ...]) for a group of runs, one entry per task."""
+        by: dict[str, list[str]] = {}
+        for o in outs:
+            by.setdefault(self.task_title(o.run.task), []).append(f"{o.run.runner.label} on {o.run.device.upper()}")
+        return sorted(by.items())
+
+    def made(self) -> list[Checked]:
+        return [o for o in self.b.outcomes if not (o.record is None and o.skipped)]
+
+    def task_title(self, tid: str) -> str:
+        spec = self.p.tasks.get(tid)
+        return spec.task.title if spec else tid
+
+    def task_url(self, tid: str, from_page: str) -> str:
+        """A task's link target as Markdown link syntax sees it (MkDocs turns it into the page's URL)."""
+        return f"{self._rel(from_page, f'tasks/{self.p.tasks[tid].task.group}.md')}#{tid}"
+
+    # -- the performance page
+    metric_label = staticmethod(charts.metric_label)
+
+    def benchmark_groups(self) -> list[tuple]:
+        """(task, machine, [(checked run, metrics)]) for every benchmark task, one entry per machine it was measured
+        on (device and device name), so no table or chart mixes figures from two machines."""
+        out = []
+        for spec, rows in self.benchmarks():
+            machines: dict[tuple[str, str], list] = {}
+            for o, m in rows:
+                machines.setdefault((o.run.device, o.device_name), []).append((o, m))
+            for (device, name), group in sorted(machines.items()):
+                dates = sorted({o.record.date for o, _ in group})
+                out.append((spec, {"device": device, "name": name, "dates": dates,
+                                   "slug": charts.slug(f"{spec.id}-{device}-{name}")}, group))
+        return out
 
     def passed_of(self, tid: str) -> tuple[int, int]:
         outs = self.by_task.get(tid, [])

@@ -8,10 +8,8 @@ import functools
 import shutil
 import threading
 import time
-from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
 
@@ -22,7 +20,6 @@ PROJECT, PLAN, RUNS, REAL_DATA_ERROR = real()
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SHOTS = ROOT / "tests" / "screenshots"
-SITE_PATH = urlparse(__import__("generator.export").export.load_config(ROOT / "mkdocs.yml").get("site_url") or "/").path
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -80,6 +77,7 @@ def test_home_page_shows_the_comparison_table(page):
 
 def test_choosing_a_tab_switches_every_tab_and_is_remembered(page):
     page.goto(page.base + "tasks/basics/")
+    page.get_by_role("button", name="Tabs").click()  # the wide screen shows columns; tabs are the reader's choice
     sets = page.locator(".tabbed-set")
     assert sets.count() >= 3
     sets.first.locator("label", has_text="TensorFlow").first.click()
@@ -88,7 +86,8 @@ def test_choosing_a_tab_switches_every_tab_and_is_remembered(page):
     page.goto(page.base + "tasks/autodiff/")
     page.wait_for_timeout(300)
     assert _selected_labels(page) == {"TensorFlow"}  # remembered across pages
-    page.screenshot(path=str(_shot("task-desktop.png")), full_page=False)
+    assert page.evaluate("document.documentElement.classList.contains('fc-tabs')")  # and so is the layout
+    page.screenshot(path=str(_shot("task-desktop-tabs.png")), full_page=False)
 
 
 def _selected_labels(page) -> set[str]:
@@ -126,22 +125,93 @@ def test_search_finds_tasks_criteria_and_faq_answers(page, kind):
     assert any(expected in h for h in hrefs[:5]), hrefs
 
 
-def test_verification_page_lists_every_run_and_sorts(page, real_build):
+def test_verification_page_filters_and_sorts_from_the_keyboard(page, real_build):
+    made = [o for o in real_build.outcomes if not (o.record is None and o.skipped)]
     page.goto(page.base + "verification/")
     rows = page.locator(".sortable table tbody tr")
-    assert rows.count() == len(real_build.outcomes)
-    header = page.locator(".sortable table thead th", has_text="Time (s)")
-    header.click()
-    times = [t for t in page.locator(".sortable table tbody tr td:nth-child(5)").all_inner_texts() if t.strip()]
-    values = [float(t) for t in times]
-    assert values == sorted(values)
+    assert rows.count() == len(made)
+    button = page.get_by_role("button", name="Time (s)")
+    button.focus()
+    page.keyboard.press("Enter")
+    header = page.locator(".sortable table thead th", has=button)
+    assert header.get_attribute("aria-sort") == "ascending"
+    times = [t.strip() for t in page.locator(".sortable table tbody tr td:nth-child(5)").evaluate_all(
+        "tds => tds.map(td => Array.from(td.childNodes).filter(n => !(n.classList && n.classList.contains('fc-label')))"
+        ".map(n => n.textContent).join(''))")]
+    values = [float(t) for t in times if t]
+    assert values == sorted(values) and values
+    page.keyboard.press("Enter")
+    assert header.get_attribute("aria-sort") == "descending"
+    # filter: one framework, one task
+    page.locator("select[data-filter=runner]").select_option("pytorch")
+    shown = page.locator(".sortable table tbody tr:not([hidden])")
+    assert shown.count() == sum(o.run.runner.key == "pytorch" for o in made)
+    task = made[0].run.task
+    page.locator("select[data-filter=task]").select_option(task)
+    assert shown.count() == sum(o.run.runner.key == "pytorch" and o.run.task == task for o in made)
+    assert "runs shown" in page.locator(".fc-count").inner_text()
     page.screenshot(path=str(_shot("verification-desktop.png")), full_page=False)
+
+
+SIDE_BY_SIDE = {"comparison": "comparison/", "task": "tasks/basics/", "choosing": "choosing/"}
+
+
+@pytest.mark.parametrize("kind", sorted(SIDE_BY_SIDE))
+def test_wide_screens_show_the_three_frameworks_side_by_side(page, kind):
+    page.goto(page.base + SIDE_BY_SIDE[kind])
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280  # the page never scrolls sideways
+    first = page.locator("article .tabbed-set").first
+    blocks = first.locator(":scope > .tabbed-content > .tabbed-block")
+    assert blocks.count() == 3
+    boxes = [blocks.nth(i).bounding_box() for i in range(3)]
+    assert all(b and b["width"] > 250 for b in boxes), boxes          # all three shown at once
+    assert len({round(b["y"]) for b in boxes}) == 1                   # aligned
+    assert boxes[0]["x"] < boxes[1]["x"] < boxes[2]["x"] and boxes[2]["x"] + boxes[2]["width"] <= 1280
+    firsts = [blocks.nth(i).locator(":scope > *").nth(1).bounding_box()["y"] for i in range(3)]
+    assert max(firsts) - min(firsts) < 2, firsts                      # second rows (the code, on a task page) line up
+    if kind == "comparison":
+        keras = page.locator("article table").first.locator("th", has_text="Keras")
+        box = keras.bounding_box()
+        assert box["x"] + box["width"] <= 1280 and keras.is_visible()
+    page.screenshot(path=str(_shot(f"{kind}-1280.png")), full_page=False)
+
+
+PHONE_PAGES = ["", "comparison/", "tasks/basics/", "verification/", "claims/", "choosing/", "performance/", "faq/"]
+
+
+def test_phones_cut_nothing_off(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    pg = context.new_page()
+    for path in PHONE_PAGES:
+        pg.goto(server + path)
+        pg.wait_for_timeout(200)
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 390, path
+        cut = pg.evaluate("""() => Array.from(document.querySelectorAll('article table td, article table th'))
+            .filter(c => c.offsetParent && c.getBoundingClientRect().right > window.innerWidth + 1).length""")
+        assert cut == 0, f"{path}: {cut} table cells reach past the screen"
+    context.close()
+
+
+def test_the_decision_guide_is_a_tree_that_works_without_javascript(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    pg = context.new_page()
+    pg.goto(server + "choosing/")
+    tree = pg.locator(".fc-tree")
+    assert tree.locator("details details").count() >= 1  # answers lead to questions inside them
+    first = tree.locator(":scope > details").first
+    first.locator(":scope > summary").click()
+    assert first.get_attribute("open") is not None
+    assert first.locator(":scope > .fc-question, :scope p.fc-question").first.is_visible()
+    assert "next question" not in tree.inner_text()
+    context.close()
 
 
 def test_phone_viewport_screenshots(browser, server):
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
     pg = context.new_page()
-    for name, path in (("home", ""), ("task", "tasks/basics/"), ("verification", "verification/")):
+    for name, path in (("home", ""), ("comparison", "comparison/"), ("task", "tasks/basics/"),
+                       ("verification", "verification/")):
         pg.goto(server + path)
         assert pg.locator("h1").first.is_visible()
         pg.screenshot(path=str(_shot(f"{name}-phone.png")))
@@ -161,41 +231,28 @@ def _shot(name: str) -> Path:
     return SHOTS / name
 
 
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links: list[str] = []
-        self.ids: set[str] = set()
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if "id" in a:
-            self.ids.add(a["id"])
-        for key in ("href", "src"):
-            if a.get(key) and not (tag == "link" and a.get("rel") in ("canonical",)):
-                self.links.append(a[key])
+# ----------------------------------------------------------------------------- accessibility: axe-core in Chromium
+AXE = ROOT / "tests" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_PAGES = {"home": "", "comparison": "comparison/", "task": "tasks/basics/", "tasks index": "tasks/",
+             "claims": "claims/", "choosing": "choosing/", "faq": "faq/", "performance": "performance/",
+             "verification": "verification/", "not found": "404.html"}
 
 
-def test_no_broken_internal_links_or_missing_assets(real_site):
-    pages: dict[Path, _Links] = {}
-    for html in real_site.rglob("*.html"):
-        parser = _Links()
-        parser.feed(html.read_text())
-        pages[html] = parser
-    broken = []
-    for html, parser in pages.items():
-        for link in parser.links:
-            url = urlparse(link)
-            if url.scheme or link.startswith("//") or link.startswith("mailto:"):
-                continue
-            path, frag = urldefrag(link)
-            if path.startswith("/"):  # absolute (the 404 page): relative to the site's root path
-                path = str(real_site) + "/" + path.removeprefix(SITE_PATH).lstrip("/")
-            target = (html.parent / unquote(path)).resolve() if path else html
-            if target.is_dir():
-                target = target / "index.html"
-            if not target.exists():
-                broken.append(f"{html.relative_to(real_site)} -> {link}")
-            elif frag and target.suffix == ".html" and target in pages and frag not in pages[target].ids:
-                broken.append(f"{html.relative_to(real_site)} -> {link} (no such anchor)")
-    assert broken == []
+@pytest.mark.parametrize("viewport", [(1280, 900), (390, 844)], ids=["desktop", "phone"])
+def test_no_serious_or_critical_accessibility_finding(browser, server, viewport):
+    """axe-core (npm, installed by `make test` into tests/node_modules) on one page of every kind."""
+    if not AXE.is_file():
+        pytest.fail("axe-core is missing: run `make test` (it runs `npm ci` in tests/)")
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    pg = context.new_page()
+    found = []
+    for kind, path in AXE_PAGES.items():
+        pg.goto(server + path)
+        pg.wait_for_timeout(300)
+        pg.add_script_tag(path=str(AXE))
+        violations = pg.evaluate("""async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+            .filter(v => v.impact === "serious" || v.impact === "critical")
+            .map(v => `${v.id} (${v.impact}): ${v.nodes.length} node(s), e.g. ${v.nodes[0].target.join(" ")}`)""")
+        found += [f"{kind} ({path or '/'}): {v}" for v in violations]
+    context.close()
+    assert found == [], "\n".join(found)

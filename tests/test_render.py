@@ -54,9 +54,11 @@ def test_every_page_is_rendered(pages):
 
 def test_home_page_table(pages):
     md = pages[0]["index.md"].markdown
-    assert "| | PyTorch | TensorFlow | Keras |" in md
-    assert "| Licence | Apache-2.0 | Apache-2.0 | Apache-2.0 |" in md
-    assert "| Version verified here | `pytorch==1.0` | `tensorflow==1.0` | `keras==1.0` |" in md
+    assert "| Fact | PyTorch | TensorFlow | Keras |" in md
+    # each cell carries its column's name for phones, where rows become cards
+    assert ('| Licence | <span class="fc-label">PyTorch</span>Apache-2.0 | <span class="fc-label">TensorFlow</span>Apache-2.0 '
+            '| <span class="fc-label">Keras</span>Apache-2.0 |') in md
+    assert '<span class="fc-label">Keras</span>`keras==1.0` |' in md
 
 
 def test_task_page_has_linked_tabs_badges_output_and_downloads(pages):
@@ -79,14 +81,48 @@ def test_task_page_has_linked_tabs_badges_output_and_downloads(pages):
 
 def test_comparison_and_other_pages(pages):
     rendered, _ = pages
-    assert "| [Execution model](#execution-model) | pytorch verdict | tensorflow verdict | keras verdict |" in rendered["comparison.md"].markdown
+    assert ('| [Execution model](#execution-model) | <span class="fc-label">PyTorch</span>pytorch verdict | '
+            '<span class="fc-label">TensorFlow</span>tensorflow verdict | <span class="fc-label">Keras</span>keras verdict |'
+            ) in rendered["comparison.md"].markdown
     assert "### Execution model { #execution-model }" in rendered["comparison.md"].markdown
-    assert '!!! warning "Verdict: outdated"' in rendered["claims.md"].markdown
+    claims = rendered["claims.md"].markdown
+    # the verdict leads, worded and coloured; the claim is a quotation, never the site's own sentence
+    assert '## Outdated: TensorFlow only builds static graphs { #static-graphs }' in claims
+    assert '!!! verdict-outdated "Outdated"\n\n    > TensorFlow only builds static graphs\n' in claims
+    assert '<span class="fc-verdict fc-verdict-outdated">Outdated</span>' in claims
     assert "## Which is faster? { #faster }" in rendered["faq.md"].markdown
-    assert "[next question]" not in rendered["choosing.md"].markdown and "**Keras**" in rendered["choosing.md"].markdown
+    choosing = rendered["choosing.md"].markdown
+    assert "next question" not in choosing and "as of see sources" not in choosing
+    assert '??? success "a → Keras"' in choosing and "**Recommended: Keras.**" in choosing
     ver = rendered["verification.md"].markdown
-    assert ver.count("| [A task](tasks/basics.md#") == 20
-    assert "| ✘ failed | 3 |" in ver and "| ✔ passed | 11 |" in ver and "| – skipped | 6 |" in ver
+    assert ver.count('[A task](tasks/basics.md#') == 14  # one row per run made; runs not made are grouped
+    assert "- **4 GPU runs not made:** not run on GPU here" in ver
+    assert "- **2 CPU, GPU runs not made:** no such API in TensorFlow" in ver
+    assert "| ✘ failed |" in ver and "| ✔ passed |" in ver and "| – not run |" in ver
+    assert '<span class="fc-label">✘ failed</span>**3**' in ver
+    assert '<span class="fc-label">✔ passed</span>**11**' in ver
+
+
+def test_decision_guide_is_a_tree_of_questions(tmp_path):
+    from support import MINI_CONTENT
+    import copy
+    choosing = copy.deepcopy(MINI_CONTENT["choosing.yml"])
+    src = MINI_CONTENT["choosing.yml"]["decision"][0]["options"][0]["sources"]
+    choosing["decision"] = [
+        {"id": "start", "question": "What do you build?", "options": [
+            {"answer": "Phones", "next": "phones"},
+            {"answer": "Research", "recommend": ["pytorch"], "reason": "Eager `torch` code.", "sources": src}]},
+        {"id": "phones", "question": "Which phones?", "options": [
+            {"answer": "Android", "recommend": ["tensorflow", "keras"], "reason": "LiteRT with `format=\"litert\"`.", "sources": src},
+            {"answer": "Back to the start", "next": "start"}]}]
+    root = make_project(tmp_path, {"demo": {}}, content={"choosing.yml": choosing})
+    md = {p.path: p.markdown for p in render_pages(load_project(root), run_build(mini_settings(root)))}["choosing.md"]
+    # the answer leads to the next question by its text, nested inside it (a tree that needs no script)
+    assert '??? question "Phones"\n\n    **Which phones?**\n    { #phones .fc-question }' in md.replace("{: #", "{ #")
+    assert '    ??? success "Android → TensorFlow or Keras"' in md
+    assert "LiteRT with `format=\"litert\"`." in md  # content Markdown, rendered as such (no &#34; shown)
+    assert "Continue with [What do you build?](#start)." in md  # a cycle is a link, not an endless tree
+    assert "as of" not in md.split("## Decision guide")[1]
 
 
 def test_verification_json(pages):

@@ -173,7 +173,7 @@ def test_zensical_builds_every_page_with_its_headings(built):
     assert html.count('class="tabbed-set tabbed-alternate"') == 2  # pymdownx.tabbed, alternate style
     assert '<a download href="../../downloads/demo/demo_keras.py">' in html
     assert "hello from" in html  # the captured output
-    assert (built / "verification/index.html").read_text().count("✔ passed") == 10 + 1
+    assert (built / "verification/index.html").read_text().count(' data-status="passed"') == 10  # one row per run
     assert "Which is faster?" in pages["faq/index.html"].headings
 
 
