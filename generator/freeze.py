@@ -31,7 +31,7 @@ from .files import UnsafeFile, read_bytes
 from .load import Project, TaskSpec
 from .machine import cpu_name, env_versions, gpu_name, python_version
 from .record import MESSAGE_CAP, Frozen, RunRecord, SkipKind, _cap
-from .runners import RUNNERS, WORKER_ENVS, Runner
+from .runners import RUNNERS, Runner
 from .settings import Settings
 
 FORMAT = 1

@@ -9,7 +9,6 @@ rules only (content models, attributes and their values, duplicate ids), not sty
 """
 from __future__ import annotations
 
-import html
 import json
 import re
 import shutil

@@ -9,7 +9,6 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-import yaml
 
 from support import ROOT, make_project, mini_settings
 from generator.export import export_site, find_zensical, load_config, site_config, static_files, write_site
