@@ -224,6 +224,11 @@ class Renderer:
         """The runs whose verdict comes from this build, a frozen record, a stale one, or none ("not-run")."""
         return [o for o in self.b.outcomes if o.category == category]
 
+    def fact(self, fid: str):
+        """A fact of content/facts.yml by id (declared once; the home page shows the versions fact), or None."""
+        facts = getattr(self.p, "facts", None)
+        return next((f for f in (facts.facts if facts else []) if f.id == fid), None)
+
     def sources_report(self) -> Markup:
         return Markup(report_markdown(self.p, self.data.sources))
 
