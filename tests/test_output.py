@@ -195,8 +195,8 @@ def test_the_task_page_shows_output_figures_and_the_cross_check(built):
     # the cross-check: the reference and why, each run's differences, the tolerance
     assert "/// details | Cross-check · 5 of 5 runs passed and agree · rtol 1e-06, atol 1e-09\n    type: success" in md
     assert "Reference on CPU&#58; PyTorch&#39;s RESULT, because pytorch.py&#39;s result agrees with a majority" in md
-    assert "| Keras &#40;JAX backend&#41; | CPU | PyTorch | 0 | 0 | ✔ passed |" in md
-    assert "| PyTorch | CPU | the reference | 0 | 0 | ✔ passed |" in md
+    assert "| Keras &#40;JAX backend&#41; | <span class=\"fc-label\">Device</span>CPU | <span class=\"fc-label\">Compared with</span>PyTorch | <span class=\"fc-label\">Largest abs. diff.</span>0 | <span class=\"fc-label\">Largest rel. diff.</span>0 | <span class=\"fc-label\">Verdict</span>✔ passed |" in md
+    assert "| PyTorch | <span class=\"fc-label\">Device</span>CPU | <span class=\"fc-label\">Compared with</span>the reference | <span class=\"fc-label\">Largest abs. diff.</span>0 | <span class=\"fc-label\">Largest rel. diff.</span>0 | <span class=\"fc-label\">Verdict</span>✔ passed |" in md
 
 
 def test_a_mismatch_shows_the_paths_and_flags_its_tab(tmp_path):
@@ -205,7 +205,7 @@ def test_a_mismatch_shows_the_paths_and_flags_its_tab(tmp_path):
     md = next(p.markdown for p in pages if p.path == "tasks/basics.md")
     assert '//// tab | Keras <span class="tab-flag tab-flag-mismatched" role="img"' in md
     assert "//// tab | PyTorch\n" in md
-    assert "| Keras &#40;JAX backend&#41; | CPU | PyTorch | 0.5 | 0.25 | ≠ mismatched&#58; RESULT&#91;1&#93;&#58; 2.5 &#33;&#61; 2.0 |" in md
+    assert "| Keras &#40;JAX backend&#41; | <span class=\"fc-label\">Device</span>CPU | <span class=\"fc-label\">Compared with</span>PyTorch | <span class=\"fc-label\">Largest abs. diff.</span>0.5 | <span class=\"fc-label\">Largest rel. diff.</span>0.25 | <span class=\"fc-label\">Verdict</span>≠ mismatched&#58; RESULT&#91;1&#93;&#58; 2.5 &#33;&#61; 2.0 |" in md
 
 
 def test_tab_anchors_do_not_move_when_a_task_is_added(tmp_path):
