@@ -9,6 +9,22 @@ import pytest
 from support import ROOT, make_project, real
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, driven by Playwright (no browser download); `make test` installs it."""
+    import shutil
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        pytest.fail("Chromium is not installed: `make test` installs it (or run: sudo apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
 @pytest.fixture
 def project(tmp_path):
     return make_project(tmp_path / "proj")

@@ -5,7 +5,6 @@ Screenshots (desktop and phone) go to tests/screenshots/, which git ignores.
 from __future__ import annotations
 
 import functools
-import shutil
 import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -18,7 +17,6 @@ from support import ROOT, real
 PROJECT, PLAN, RUNS, REAL_DATA_ERROR = real()
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SHOTS = ROOT / "tests" / "screenshots"
 
 
@@ -37,17 +35,6 @@ def server(real_site):
     httpd.server_close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM:
-        pytest.fail("Chromium is not installed: `apt-get install chromium` (.ci/run does)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from support import ROOT, make_project
 from test_output import KERAS_BAR, PLOT
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 KERAS = f"print({KERAS_BAR!r}, end='')\nRESULT = [1.0, 2.0]\n"
 
 
@@ -51,16 +50,6 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM:
-        pytest.fail("Chromium is not installed: `apt-get install chromium` (.ci/run does)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run",
-                                                                "--disable-background-networking", "--disable-sync"])
-        yield b
-        b.close()
 
 
 @pytest.fixture

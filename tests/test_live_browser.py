@@ -3,7 +3,6 @@ through Playwright. A save shows its new output without a manual reload (MkDocs 
 a broken snippet shows its error on the page; the fix makes it go away."""
 from __future__ import annotations
 
-import shutil
 import time
 
 import pytest
@@ -12,20 +11,8 @@ from support import make_project, process_tag
 from test_live import serve, stop, _wait_for
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM:
-        pytest.fail("Chromium is not installed: `apt-get install chromium` (.ci/run does)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield b
-        b.close()
 
 
 def _article(page) -> str:
