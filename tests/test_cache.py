@@ -1,6 +1,8 @@
 """The run store: rebuilds execute nothing, edits re-run exactly what changed, damage and interruptions lose nothing."""
 from __future__ import annotations
 
+import pytest
+
 import json
 import os
 import signal
@@ -79,6 +81,7 @@ def _check(root: Path, env_extra: dict | None = None, **kw) -> subprocess.Popen:
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
 
 
+@pytest.mark.slow
 def test_interrupted_build_leaves_nothing_behind_and_keeps_complete_entries(tmp_path):
     for sig in (signal.SIGINT, signal.SIGTERM):
         root = make_project(tmp_path / sig.name, {f"t{i}": {"pytorch": SLOW, "tensorflow": SLOW} for i in range(4)})

@@ -1,6 +1,8 @@
 """The command line: the pull-request gate's output formats and exit codes, run, list, render; settings from mkdocs.yml."""
 from __future__ import annotations
 
+import pytest
+
 import os
 import subprocess
 import sys
@@ -46,6 +48,7 @@ def test_check_reports_every_data_problem(tmp_path):
                                        "::error file=snippets/demo/task.yml,line=3,title=invalid data::group: unknown group 'nope'"]
 
 
+@pytest.mark.slow
 def test_run_one_task_one_framework_list_and_render(tmp_path):
     root = make_project(tmp_path, {"demo": {"keras": "print('from keras')\nRESULT = [1.0, 2.0]\n"}, "other": {}})
     out = cli(root, "run", "demo", "--framework", "keras/jax", "-v")

@@ -248,6 +248,7 @@ def test_hostile_task_settings_are_located_problems(tmp_path, task, expected):
         [str(p) for p in err.value.problems]
 
 
+@pytest.mark.slow
 def test_odd_snippets_become_run_statuses_and_never_poison_the_cache(tmp_path):
     latin1 = "# -*- coding: latin-1 -*-\nprint('caf\xe9')\nRESULT = [1.0, 2.0]\n".encode("latin-1")
     root = make_project(tmp_path, {
@@ -315,6 +316,7 @@ def test_a_gpu_only_task_without_a_gpu_fails_the_gate(tmp_path):
 
 
 # ----------------------------------------------------------------------------- snippets against the engine
+@pytest.mark.slow
 def test_a_snippet_that_stops_its_worker_cannot_hang_the_build(tmp_path, monkeypatch):
     tag = process_tag()
     monkeypatch.setenv("GENERATOR_TEST_TAG", tag)

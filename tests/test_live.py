@@ -80,6 +80,7 @@ def test_workers_stay_warm_and_an_edit_reruns_only_its_own_runs(tmp_path, pool):
     assert all(o.passed for o in third.outcomes if o.run.runner.key != "pytorch")
 
 
+@pytest.mark.slow
 def test_every_limit_still_holds_in_the_pool(tmp_path, pool):
     root = make_project(tmp_path / "p", {"demo": {
         "pytorch": "import os, signal, time\nos.kill(os.getppid(), signal.SIGKILL)\ntime.sleep(600)\n",
@@ -167,6 +168,7 @@ def test_a_run_going_when_workers_are_replaced_runs_again_on_the_new_ones(tmp_pa
     assert pool.restarts == 1 and _status(result, "demo/pytorch/cpu").passed
 
 
+@pytest.mark.slow
 def test_rebuild_reuses_unchanged_pages_and_matches_a_full_render(tmp_path, tagged):
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -253,6 +255,7 @@ def stop(proc: subprocess.Popen, tag: str) -> str:
     return out
 
 
+@pytest.mark.slow
 def test_serve_a_hanging_snippet_never_blocks_the_preview(tmp_path):
     root = make_project(tmp_path / "p", {"demo": {}}, timeout=4)
     tag = process_tag()

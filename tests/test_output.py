@@ -208,6 +208,7 @@ def test_a_mismatch_shows_the_paths_and_flags_its_tab(tmp_path):
     assert "| Keras &#40;JAX backend&#41; | <span class=\"fc-label\">Device</span>CPU | <span class=\"fc-label\">Compared with</span>PyTorch | <span class=\"fc-label\">Largest abs. diff.</span>0.5 | <span class=\"fc-label\">Largest rel. diff.</span>0.25 | <span class=\"fc-label\">Verdict</span>≠ mismatched&#58; RESULT&#91;1&#93;&#58; 2.5 &#33;&#61; 2.0 |" in md
 
 
+@pytest.mark.slow
 def test_tab_anchors_do_not_move_when_a_task_is_added(tmp_path):
     def ids(tasks):
         root = make_project(tmp_path / "-".join(tasks), {t: {} for t in tasks})

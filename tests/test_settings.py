@@ -22,6 +22,7 @@ def with_options(root, text: str) -> None:
     (root / "mkdocs.yml").write_text(cfg.replace("      preload: false\n", f"      preload: false\n{text}"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("option, line", [
     ("      timeout: -1\n", "plugins.generator.timeout: Input should be greater than 0 (got -1)"),
     ("      timeout: .inf\n", "plugins.generator.timeout: Input should be a finite number (got inf)"),

@@ -85,6 +85,7 @@ def test_rebuild_executes_nothing_and_is_byte_identical(site):
     assert tree_hashes(site / "site") == before
 
 
+@pytest.mark.slow
 def test_strict_build_fails_naming_the_snippet(tmp_path):
     root = make_project(tmp_path, {"demo": {"tensorflow": BROKEN}})
     out = mkdocs(root, "build", "--strict")
@@ -127,6 +128,7 @@ def _wait_for(url: str, predicate, timeout: float = 90) -> str:
     raise AssertionError(f"{url} never matched; last page:\n{last[:2000]}")
 
 
+@pytest.mark.slow
 def test_preview_server_reloads_and_keeps_serving_through_errors(tmp_path):
     root = make_project(tmp_path, {"demo": {}})
     port = _free_port()
