@@ -54,39 +54,43 @@ def verified_run(outcomes: list[Checked], framework: str) -> Checked | None:
 
 
 def notebook(spec, framework: str, outcomes: list[Checked]) -> bytes:
+    """The task as a notebook, with the verified output. Built as plain nbformat-4 data and validated once, whole
+    (nbformat's `new_*` helpers validate every cell and output again: most of a warm build's notebook time)."""
     import nbformat
     from nbformat import v4
 
+    def markdown(source: str) -> dict:
+        return {"cell_type": "markdown", "metadata": {}, "source": source}
+
     task, run = spec.task, verified_run(outcomes, framework)
     label = FRAMEWORK_LABELS[framework]
-    cells = [v4.new_markdown_cell(f"# {task.title} · {label}\n\n{task.summary.strip()}"),
-             v4.new_markdown_cell(task.explanation.strip())]
+    cells = [markdown(f"# {task.title} · {label}\n\n{task.summary.strip()}"), markdown(task.explanation.strip())]
     if framework == "keras":
-        cells.append(v4.new_markdown_cell(
+        cells.append(markdown(
             "Keras runs on TensorFlow, PyTorch or JAX: it reads the `KERAS_BACKEND` environment variable when it is "
             "first imported (set it before starting the kernel, or in the first cell before `import keras`)."))
     outputs = []
     if run is not None:
         rec = run.record
-        cells.append(v4.new_markdown_cell(
+        cells.append(markdown(
             f"The output below is the verified run's: {run.run.runner.label}, {run.run.device.upper()} "
             f"({run.device_name}), {rec.date}; {run.versions_text}."))
         text = ansi(published(rec.stdout))
         if text:
-            outputs.append(v4.new_output("stream", name="stdout", text=text + "\n"))
+            outputs.append({"output_type": "stream", "name": "stdout", "text": text + "\n"})
         for n, fig in enumerate(rec.outcome.figures if rec.outcome else [], 1):
-            outputs.append(v4.new_output("display_data", data={"image/png": fig.data,
-                                                              "text/plain": f"<Figure {n}: {fig.alt or 'no title'}>"}))
+            outputs.append({"output_type": "display_data", "metadata": {},
+                            "data": {"image/png": fig.data, "text/plain": f"<Figure {n}: {fig.alt or 'no title'}>"}})
     else:
-        cells.append(v4.new_markdown_cell("No run of this script was verified in the build that made this notebook, "
-                                          "so it carries no output."))
-    code = v4.new_code_cell(spec.source(framework).rstrip("\n"), outputs=outputs)
-    cells.append(code)
+        cells.append(markdown("No run of this script was verified in the build that made this notebook, "
+                              "so it carries no output."))
+    cells.append({"cell_type": "code", "metadata": {}, "execution_count": None,
+                  "source": spec.source(framework).rstrip("\n"), "outputs": outputs})
     for i, cell in enumerate(cells):
         cell["id"] = f"{framework}-{i}"
-    nb = v4.new_notebook(cells=cells, metadata={
+    nb = nbformat.from_dict({"nbformat": 4, "nbformat_minor": v4.nbformat_minor, "cells": cells, "metadata": {
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-        "language_info": {"name": "python"}})
+        "language_info": {"name": "python"}}})
     nbformat.validate(nb)
     return nbformat.writes(nb).encode("utf-8") + b"\n"
 
