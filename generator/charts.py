@@ -1,13 +1,11 @@
 """Charts rendered to SVG at build time with matplotlib: deterministic bytes, fonts as paths, no external requests."""
 from __future__ import annotations
 
-import hashlib
 import io
-import json
 from pathlib import Path
 from typing import Callable
 
-from .cache import atomic_write
+from .cache import derived
 from .record import Checked
 from .runners import RUNNERS
 
@@ -71,21 +69,9 @@ def _pyplot():
 
 
 def cached(store: Path | None, kind: str, data, draw: Callable[[object], bytes]) -> bytes:
-    """Draw a chart, or reuse the SVG drawn from identical data before (matplotlib costs seconds; a warm build, none)."""
-    if store is None:
-        return draw(data)
-    key = hashlib.sha256(json.dumps([kind, data], sort_keys=True).encode()).hexdigest()
-    path = store / "charts" / f"{key}.svg"
-    try:
-        return path.read_bytes()
-    except OSError:
-        pass
-    svg = draw(data)
-    try:
-        atomic_write(path, svg)
-    except OSError:
-        pass  # an unwritable store only costs the next build a redraw
-    return svg
+    """Draw a chart, or reuse the SVG drawn from identical data before (matplotlib costs seconds; a warm build, none).
+    The key includes the generator's code and matplotlib's version (cache.derived)."""
+    return derived(store, f"chart-{kind}", data, lambda: draw(data), ".svg")
 
 
 def run_times_data(outcomes: list[Checked], titles: dict[str, str]) -> dict | None:

@@ -249,7 +249,7 @@ def cmd_render(args, settings: Settings) -> int:
                     sources=load_results(project), chart_cache=settings.cache_path)
     pages, assets = render_site(project, result, data, settings.templates_path)
     try:
-        export_site(Path(args.out), settings.root, project, result, pages, assets)
+        export_site(Path(args.out), settings.root, project, result, pages, assets, store=settings.cache_path)
     except ValueError as exc:
         print(f"render: {exc}", file=sys.stderr)
         return 2

@@ -17,8 +17,10 @@ import io
 import re
 import sys
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 
+from .cache import derived, digest
 from .files import UnsafeFile, read_bytes
 from .record import Checked
 from .runners import FRAMEWORK_LABELS, FRAMEWORKS, RUNNERS
@@ -116,17 +118,22 @@ def _norm(name: str) -> str:
 
 def imports(source: str) -> set[str]:
     """Top-level modules a script imports (not the standard library's)."""
+    return set(_imports(source))
+
+
+@lru_cache(maxsize=1024)
+def _imports(source: str) -> frozenset[str]:
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return set()
+        return frozenset()
     found = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found |= {a.name.split(".")[0] for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             found.add(node.module.split(".")[0])
-    return {m for m in found if m not in sys.stdlib_module_names and m != "__future__"}
+    return frozenset(m for m in found if m not in sys.stdlib_module_names and m != "__future__")
 
 
 def requirements(spec, root: Path) -> str:
@@ -166,16 +173,21 @@ The scripts are named `<task>_<framework>.py`: a script named `keras.py` would s
 """
 
 
-def task_zip(spec, root: Path, notebooks: dict[str, bytes]) -> bytes:
-    tid = spec.id
+def _task_yml(spec, root: Path) -> bytes:
     try:
-        task_yml = read_bytes(spec.dir / "task.yml", Path(root))
+        return read_bytes(spec.dir / "task.yml", Path(root))
     except (OSError, UnsafeFile):
-        task_yml = b""
+        return b""
+
+
+def task_zip(spec, root: Path, notebooks: dict[str, bytes], task_yml: bytes | None = None,
+             requirements_txt: str | None = None) -> bytes:
+    tid = spec.id
+    task_yml = _task_yml(spec, root) if task_yml is None else task_yml
     files = {f"{tid}/{script_name(tid, fw)}": spec.code[fw] for fw in FRAMEWORKS if fw in spec.code}
     files.update({f"{tid}/{notebook_name(tid, fw)}": data for fw, data in notebooks.items()})
     files[f"{tid}/task.yml"] = task_yml
-    files[f"{tid}/requirements.txt"] = requirements(spec, root).encode("utf-8")
+    files[f"{tid}/requirements.txt"] = (requirements(spec, root) if requirements_txt is None else requirements_txt).encode("utf-8")
     files[f"{tid}/README.md"] = README.format(
         title=spec.task.title, summary=spec.task.summary.strip(), tid=tid, first=script_name(tid, FRAMEWORKS[0]),
         scripts=", ".join(f"`{script_name(tid, fw)}`" for fw in FRAMEWORKS)).encode("utf-8")
@@ -190,10 +202,27 @@ def task_zip(spec, root: Path, notebooks: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-def task_files(spec, root: Path, outcomes: list[Checked]) -> dict[str, bytes]:
-    """Every download of one task besides its scripts: the notebooks and the zip, by their path in the site."""
+def _notebook_inputs(spec, framework: str, outcomes: list[Checked]) -> list:
+    """Everything `notebook` reads, as data for the derived-file key."""
+    task, run = spec.task, verified_run(outcomes, framework)
+    verified = None
+    if run is not None:
+        verified = [run.run.runner.label, run.run.device, run.device_name, run.versions_text,
+                    digest(run.record.model_dump_json())]
+    return [spec.id, framework, task.title, task.summary, task.explanation, digest(spec.source(framework)), verified]
+
+
+def task_files(spec, root: Path, outcomes: list[Checked], store: Path | None = None) -> dict[str, bytes]:
+    """Every download of one task besides its scripts: the notebooks and the zip, by their path in the site. With a
+    `store` (the run store's folder), bytes made from the same inputs before are reused (cache.derived)."""
     tid = spec.id
-    notebooks = {fw: notebook(spec, fw, outcomes) for fw in FRAMEWORKS if fw in spec.code}
+    notebooks = {fw: derived(store, "notebook", _notebook_inputs(spec, fw, outcomes),
+                             lambda fw=fw: notebook(spec, fw, outcomes), ".ipynb")
+                 for fw in FRAMEWORKS if fw in spec.code}
+    task_yml, reqs = _task_yml(spec, root), requirements(spec, root)
+    inputs = [tid, spec.task.title, spec.task.summary, {fw: digest(code) for fw, code in spec.code.items()},
+              digest(task_yml), reqs, {fw: digest(data) for fw, data in notebooks.items()}]
     out = {f"downloads/{tid}/{notebook_name(tid, fw)}": data for fw, data in notebooks.items()}
-    out[f"downloads/{tid}/{zip_name(tid)}"] = task_zip(spec, root, notebooks)
+    out[f"downloads/{tid}/{zip_name(tid)}"] = derived(store, "task-zip", inputs,
+                                                      lambda: task_zip(spec, root, notebooks, task_yml, reqs), ".zip")
     return out

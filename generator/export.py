@@ -98,9 +98,10 @@ def site_nav(project) -> list:
             {"Performance": "performance.md"}, {"Verification": "verification.md"}]
 
 
-def generated_files(project, build, assets: Mapping[str, bytes]) -> dict[str, bytes]:
+def generated_files(project, build, assets: Mapping[str, bytes], store: Path | None = None) -> dict[str, bytes]:
     """Every generated file a page links to, besides the pages: charts and figures, the snippet downloads, each task's
-    notebooks and zip, verification.json."""
+    notebooks and zip, verification.json. `store`: the run store's folder, where notebooks and zips made from the
+    same inputs are kept."""
     from .downloads import task_files
     from .report import verification_json
     files = dict(assets)
@@ -110,7 +111,7 @@ def generated_files(project, build, assets: Mapping[str, bytes]) -> dict[str, by
     for tid, spec in sorted(project.tasks.items()):
         for fw, code in spec.code.items():  # the bytes the loader read (no link followed), not the path again
             files[f"downloads/{tid}/{tid}_{fw}.py"] = code
-        files.update(task_files(spec, project.root, by_task.get(tid, [])))  # notebooks and the task's zip
+        files.update(task_files(spec, project.root, by_task.get(tid, []), store))  # notebooks and the task's zip
     files["verification.json"] = verification_json(build).encode("utf-8")
     return files
 
@@ -176,7 +177,7 @@ def _safe(rel: str) -> Path:
 
 
 def export_site(out: Path, root: Path, project, build, pages, assets: Mapping[str, bytes],
-                config_file: Path | None = None) -> Path:
+                config_file: Path | None = None, store: Path | None = None) -> Path:
     """The whole site as a folder on its own: what `python -m generator render --out OUT` writes.
 
     `pages` and `assets` are what `render_site` returns; `config_file` defaults to ROOT/mkdocs.yml (without one, a
@@ -190,7 +191,7 @@ def export_site(out: Path, root: Path, project, build, pages, assets: Mapping[st
     custom = (exported.get("theme") or {}).get("custom_dir") if isinstance(exported.get("theme"), dict) else None
     if custom:  # template overrides travel with the site
         exported["theme"] = {**exported["theme"], "custom_dir": "overrides"}
-    files = [*static_files(docs_dir), *generated_files(project, build, assets).items()]
+    files = [*static_files(docs_dir), *generated_files(project, build, assets, store).items()]
     out = Path(out)
     write_site(out, config=exported, pages=[(p.path, p.markdown) for p in pages], files=files)  # refuses a project
     if custom:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from .errors import DataError
@@ -109,7 +109,7 @@ class GeneratorPlugin(BasePlugin[_Options]):
         pages, assets = render_site(self.project, build, data, self.settings.templates_path,
                                     self.live.bytecode if self.live else None)
         self.pages = {page.path: page for page in pages}
-        for path, content in generated_files(self.project, build, assets).items():
+        for path, content in generated_files(self.project, build, assets, self.settings.cache_path).items():
             files.append(File.generated(config, path, content=content))
         for page in self.pages.values():
             files.append(File.generated(config, page.path, content=page.markdown))
@@ -119,6 +119,11 @@ class GeneratorPlugin(BasePlugin[_Options]):
         if self.live is not None:  # the preview reuses what does not change between rebuilds (live.py)
             self.live.before_build(config)
 
+    @event_priority(-100)  # after every other plugin has written its files
+    def on_post_build(self, config):
+        if self.live is not None:  # the preview removes what is left of the last build's folder
+            self.live.after_build()
+
     def on_pre_page(self, page, config, files):
         if self.live is not None:  # the preview reuses the HTML of pages whose Markdown did not change
             self.live.pages.wrap(page, config, files)
@@ -127,6 +132,7 @@ class GeneratorPlugin(BasePlugin[_Options]):
     def on_env(self, env, config, files):
         if self.live is not None:  # the preview compiles the theme's templates once, not on every rebuild
             env.bytecode_cache = self.live.bytecode
+            self.live.copies.wrap(files)  # and writes only the static files that changed
         return env
 
     def on_page_context(self, context, page, config, nav):

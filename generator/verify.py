@@ -9,11 +9,12 @@ from __future__ import annotations
 import math
 import re
 from fractions import Fraction
+from functools import lru_cache
 
 from .load import Project
 from .plan import Plan, Run
 from .record import Checked, CrossCheck, ExitKind, RunRecord, SkipKind, Status
-from .terminal import Line, line_text, plain, screen
+from .terminal import Line, Span, line_text, plain, screen
 
 # Framework start-up chatter that says nothing about the snippet (kept in the raw record, not published).
 NOISE = [re.compile(p) for p in (
@@ -30,25 +31,31 @@ MAX_DETAILS = 10
 def published(text: str) -> list[Line]:
     """The output as a terminal shows it at the end (a progress bar in its final state, colours as styled spans,
     other control sequences dropped), less framework log noise and leading or trailing blank lines."""
+    return [list(line) for line in _published(text)]
+
+
+@lru_cache(maxsize=1024)
+def _published(text: str) -> tuple[tuple[Span, ...], ...]:
+    """`published`, kept per output text (the same outputs are read by every page, notebook and rebuild)."""
     lines = []
     for line in screen(text):
         plain_line = line_text(line)
         if plain_line.strip() and any(p.search(plain_line) for p in NOISE):
             continue
-        lines.append(line)
+        lines.append(tuple(line))
     while lines and not line_text(lines[0]).strip():
         lines.pop(0)
     while lines and not line_text(lines[-1]).strip():
         lines.pop()
-    return lines
+    return tuple(lines)
 
 
+@lru_cache(maxsize=1024)
 def clean(text: str) -> str:
     """The published output as plain text: what search, `expected_output` and verification.json see."""
-    return plain(published(text))
+    return plain(_published(text))
 
 
-# ----------------------------------------------------------------------------- comparing two RESULT values
 class Diff:
     """The differences between two RESULT values, and the largest numeric distance seen."""
 

@@ -269,6 +269,8 @@ def _child(req: dict) -> None:
     sys.stdout = open(1, "w", buffering=1, closefd=False, errors="backslashreplace")
     sys.stderr = open(2, "w", buffering=1, closefd=False, errors="backslashreplace")
     os.environ.update(req["env"])
+    import tempfile  # the worker may have asked for the temporary folder before forking: this run's TMPDIR wins
+    tempfile.tempdir = None
     os.chdir(work)
     sys.argv = [script]
     outcome: dict = {"error": None, "exit_code": 0, "sys_exit": False}

@@ -297,6 +297,38 @@ def test_a_record_of_the_wrong_shape_from_merge_is_skipped(tmp_path):
     assert run_build(mini_settings(root)).count(Status.PASSED) == 5
 
 
+def test_an_entry_damaged_after_it_was_read_is_never_served_from_memory(tmp_path):
+    """The store keeps parsed records per version of their file (the preview reads them on every rebuild): an entry
+    replaced or rewritten since is read again, and a damaged one is a warning and a re-run, not the old record."""
+    import time as _time
+    from generator.cache import Store
+    root = make_project(tmp_path / "p", {"demo": {}})
+    assert run_build(mini_settings(root)).executed == 5
+    store = Store(root / ".cache")
+    key = store.keys()[0]
+    assert store.get(key) is not None and store.get(key) is store.get(key)  # parsed once
+    path = store._file(key)
+    _time.sleep(0.02)
+    path.write_text(path.read_text().replace('"', "'", 1))  # in place: same inode, newer time
+    assert store.get(key) is None and any("is unreadable" in w or "not a record" in w for w in store.warnings)
+    result = run_build(mini_settings(root))
+    assert result.executed == 1 and result.count(Status.PASSED) == 5
+
+
+def test_a_snippets_temporary_files_go_to_its_own_folder(tmp_path, monkeypatch):
+    """TMPDIR is the run's own folder (removed after the run) even when the worker looked up the temporary folder
+    before forking (TensorFlow's autograph does, and its files piled up in /tmp)."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text("import tempfile\ntempfile.gettempdir()\n")  # as an import may do
+    monkeypatch.setenv("PYTHONPATH", str(hook))
+    code = ("import os, tempfile\nwith tempfile.NamedTemporaryFile(delete=False) as fh:\n    name = fh.name\n"
+            "RESULT = os.path.dirname(name) == os.environ['TMPDIR'] != '/tmp'\nprint(RESULT)\n")
+    root = make_project(tmp_path / "p", {"demo": {"pytorch": code, "tensorflow": code, "keras": code}})
+    result = run_build(mini_settings(root))
+    assert result.count(Status.PASSED) == 5 and all(o.result is True for o in result.outcomes if o.record)
+
+
 def test_a_failed_cache_write_is_not_a_cached_failure(tmp_path):
     root = make_project(tmp_path, {"demo": {}})
     (root / ".cache").write_text("a file where the store should be")  # every write fails, like a full disk

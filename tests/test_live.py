@@ -212,6 +212,54 @@ def test_rebuild_reuses_unchanged_pages_and_matches_a_full_render(tmp_path, tagg
         os.chdir(cwd)
 
 
+def test_preview_keeps_its_site_folder_and_it_holds_exactly_what_a_clean_build_writes(tmp_path, tagged):
+    """While serving, unchanged static files (theme assets, downloads) are moved over from the last build instead of
+    copied again; the folder still ends up byte for byte what a clean `mkdocs build` writes, stale files included."""
+    import shutil
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    root = make_project(tmp_path / "p", {"demo": {}, "other": {"task": {"title": "Other task"}}})
+    cwd = os.getcwd()
+    os.chdir(root)
+    site, clean_site = tmp_path / "site", tmp_path / "clean"
+
+    def tree(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+                if p.is_file() and p.suffix != ".gz"}  # sitemap.xml.gz carries gzip's clock
+
+    def clean_build() -> dict[str, bytes]:
+        shutil.rmtree(clean_site, ignore_errors=True)
+        build(load_config(str(root / "mkdocs.yml"), site_dir=str(clean_site)))
+        return tree(clean_site)
+
+    run_build(mini_settings(root))
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(site))
+    config.plugins.on_startup(command="serve", dirty=False)
+    plugin = config.plugins["generator"]
+    try:
+        build(config, serve_url="http://127.0.0.1:8000/")
+        copies = plugin.live.copies
+        first_copied = copies.copied
+        assert first_copied > 20 and copies.moved == 0
+        asset = next(p for p in site.rglob("*.js"))
+        inode = asset.stat().st_ino
+        (site / "stray.txt").write_text("left by something else")
+        build(load_config(str(root / "mkdocs.yml"), site_dir=str(site)), serve_url="http://127.0.0.1:8000/")
+        assert copies.moved >= first_copied - 2 and copies.copied <= 2, (copies.moved, copies.copied)
+        assert asset.stat().st_ino == inode  # moved back, not copied
+        assert not (site / "stray.txt").exists() and not site.with_name("site.previous-build").exists()
+        assert tree(site) == clean_build()
+        (root / "snippets/demo/keras.py").write_text("print('edited')\nRESULT = 6\n")
+        shutil.rmtree(root / "snippets/other")
+        build(load_config(str(root / "mkdocs.yml"), site_dir=str(site)), serve_url="http://127.0.0.1:8000/")
+        assert not (site / "downloads/other").exists()
+        assert b"edited" in (site / "downloads/demo/demo_keras.py").read_bytes()
+        assert tree(site) == clean_build()
+    finally:
+        config.plugins.on_shutdown()
+        os.chdir(cwd)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

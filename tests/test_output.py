@@ -244,6 +244,61 @@ def test_a_notebook_opens_with_nbformat_and_carries_the_verified_output(built):
     assert any("KERAS_BACKEND" in c.source for c in keras.cells if c.cell_type == "markdown")
 
 
+def test_notebooks_and_zips_are_made_once_per_inputs_and_remade_when_an_input_changes(built, tmp_path, monkeypatch):
+    """A warm build reuses the notebooks and zips made from the same inputs (memory, then the store on disk); a
+    changed output, script or generator code makes new ones, with the same bytes as made without any cache."""
+    from generator import cache, downloads
+    _, project, result, _, _ = built
+    outcomes = [o for o in result.outcomes if o.run.task == "plot"]
+    spec, store = project.tasks["plot"], tmp_path / "store"
+    made = []
+    real_notebook, real_zip = downloads.notebook, downloads.task_zip
+    monkeypatch.setattr(downloads, "notebook", lambda *a: made.append("nb") or real_notebook(*a))
+    monkeypatch.setattr(downloads, "task_zip", lambda *a: made.append("zip") or real_zip(*a))
+    cache.forget()
+    uncached = downloads.task_files(spec, project.root, outcomes)
+    cache.forget()
+    made.clear()
+    first = downloads.task_files(spec, project.root, outcomes, store)
+    assert first == uncached and made.count("nb") == 3 and made.count("zip") == 1
+    assert len(list((store / "derived").rglob("*.ipynb"))) == 3 and len(list((store / "derived").rglob("*.zip"))) == 1
+    made.clear()
+    assert downloads.task_files(spec, project.root, outcomes, store) == first and made == []  # memory
+    cache.forget()
+    assert downloads.task_files(spec, project.root, outcomes, store) == first and made == []  # disk
+    for damaged in (store / "derived").rglob("*.zip"):
+        damaged.write_bytes(b"")  # an emptied entry is not a zip: made again
+    cache.forget()
+    # a different output of the verified PyTorch run: its notebook and the zip are made again, the others reused
+    changed = [o if o.run.id != "plot/pytorch/cpu" else
+               type(o)(**{**o.__dict__, "record": o.record.model_copy(update={"stdout": "something else\n"})})
+               for o in outcomes]
+    made.clear()
+    again = downloads.task_files(spec, project.root, changed, store)
+    assert made.count("nb") == 1 and made.count("zip") == 1
+    assert b"something else" in again["downloads/plot/plot_pytorch.ipynb"]
+    assert again["downloads/plot/plot_keras.ipynb"] == first["downloads/plot/plot_keras.ipynb"]
+    made.clear()
+    cache.code_version.cache_clear()
+    monkeypatch.setattr(cache, "code_version", lambda: "another version of the generator")
+    assert downloads.task_files(spec, project.root, outcomes, store) == first and made.count("nb") == 3
+
+
+def test_a_derived_file_that_fails_to_be_made_caches_nothing(tmp_path):
+    from generator.cache import derived
+    calls = []
+
+    def broken():
+        calls.append(1)
+        raise ValueError("broken")
+
+    for _ in range(2):
+        with pytest.raises(ValueError):
+            derived(tmp_path, "test-broken", ["x"], broken)
+    assert len(calls) == 2 and not (tmp_path / "derived").exists()
+    assert derived(tmp_path / "file-not-folder" / "x", "test-ok", ["y"], lambda: b"ok") == b"ok"  # unwritable store
+
+
 def test_the_task_zip_is_deterministic_and_complete(built):
     _, project, result, _, _ = built
     from generator.downloads import task_files
