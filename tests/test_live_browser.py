@@ -53,6 +53,9 @@ def test_edit_break_fix_in_the_preview(tmp_path, browser):
         # edit: the new output appears by itself
         script.write_text(good + "print('first live edit')\n")
         _until(page, lambda t: "first live edit" in t)
+        deadline = time.monotonic() + 10  # the new text can be read before the reloaded page's load event fires
+        while len(loads) < 2 and time.monotonic() < deadline:
+            page.wait_for_timeout(50)
         assert len(loads) >= 2, "the page did not reload by itself"
 
         # break: the error, its line and traceback show on the page being edited
