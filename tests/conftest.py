@@ -2,11 +2,18 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
 
 from support import ROOT, make_project, real
+
+# Started in the background by a non-interactive shell (`make test &`, some CI runners), this process inherits SIGINT
+# ignored, and so would every `mkdocs serve` and build the tests start and then stop with Ctrl-C's signal. A handler
+# (unlike an ignored signal) is reset to the default in a child at exec: the children can be interrupted again.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="module")
