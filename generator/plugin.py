@@ -58,7 +58,7 @@ class GeneratorPlugin(BasePlugin[_Options]):
         self.serving = command == "serve"
         if self.serving:
             from .live import Live
-            self.live = Live()
+            self.live = Live(dirty=dirty)
 
     def on_shutdown(self):
         if self.live is not None:

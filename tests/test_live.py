@@ -260,6 +260,30 @@ def test_preview_keeps_its_site_folder_and_it_holds_exactly_what_a_clean_build_w
         os.chdir(cwd)
 
 
+def test_serve_dirty_keeps_its_folder_as_mkdocs_does(tmp_path, tagged):
+    """`mkdocs serve --dirty` writes only changed pages into the folder it keeps: the preview must not set it aside."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    root = make_project(tmp_path / "p", {"demo": {}})
+    (root / "docs" / "extra.md").write_text("# An author's own page\n")  # unchanged: not written again when dirty
+    cwd = os.getcwd()
+    os.chdir(root)
+    site = tmp_path / "site"
+    run_build(mini_settings(root))
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(site))
+    config.plugins.on_startup(command="serve", dirty=True)
+    try:
+        build(config, serve_url="http://127.0.0.1:8000/", dirty=True)
+        pages = sorted(p.relative_to(site) for p in site.rglob("*.html"))
+        build(load_config(str(root / "mkdocs.yml"), site_dir=str(site)), serve_url="http://127.0.0.1:8000/", dirty=True)
+        assert sorted(p.relative_to(site) for p in site.rglob("*.html")) == pages and len(pages) > 5
+        assert (site / "extra/index.html").is_file()
+        assert config.plugins["generator"].live.copies.moved == 0
+    finally:
+        config.plugins.on_shutdown()
+        os.chdir(cwd)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
