@@ -138,6 +138,7 @@ class Store:
 # includes the generator's own code and the versions of the libraries that write those bytes, so a change to either
 # makes new files rather than serving old ones.
 MEMORY_LIMIT = 128 * 2**20
+DERIVED_HEADER = b"generator-derived-1\n"
 _memory: OrderedDict[str, bytes] = OrderedDict()
 _memory_bytes = 0
 
@@ -182,14 +183,20 @@ def derived(store: Path | None, kind: str, inputs, make: Callable[[], bytes], su
     data = None
     if path is not None:
         try:
-            data = path.read_bytes()
+            entry = path.read_bytes()
         except OSError:
-            data = None
+            entry = b""
+        # an entry is a header, the digest of its bytes, then the bytes: a damaged one is made again, never served
+        body = entry[len(DERIVED_HEADER) + 32:]
+        if entry.startswith(DERIVED_HEADER) and hashlib.sha256(body).digest() == entry[len(DERIVED_HEADER):len(DERIVED_HEADER) + 32]:
+            data = body
+        elif entry:
+            log.warning(f"derived file {path} is damaged; making it again")
     if data is None:
         data = make()
         if path is not None:
             try:
-                atomic_write(path, data)
+                atomic_write(path, DERIVED_HEADER + hashlib.sha256(data).digest() + data)
             except OSError:
                 pass  # the next build makes it again
     with _lock:

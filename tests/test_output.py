@@ -266,9 +266,14 @@ def test_notebooks_and_zips_are_made_once_per_inputs_and_remade_when_an_input_ch
     assert downloads.task_files(spec, project.root, outcomes, store) == first and made == []  # memory
     cache.forget()
     assert downloads.task_files(spec, project.root, outcomes, store) == first and made == []  # disk
-    for damaged in (store / "derived").rglob("*.zip"):
-        damaged.write_bytes(b"")  # an emptied entry is not a zip: made again
+    for damaged in [*(store / "derived").rglob("*.zip"), *(store / "derived").rglob("*.ipynb")][:2]:
+        damaged.write_bytes(damaged.read_bytes()[:-1])  # truncated on disk: made again, never served
     cache.forget()
+    made.clear()
+    assert downloads.task_files(spec, project.root, outcomes, store) == first and len(made) == 2
+    cache.forget()
+    made.clear()
+    assert downloads.task_files(spec, project.root, outcomes, store) == first and made == []  # repaired
     # a different output of the verified PyTorch run: its notebook and the zip are made again, the others reused
     changed = [o if o.run.id != "plot/pytorch/cpu" else
                type(o)(**{**o.__dict__, "record": o.record.model_copy(update={"stdout": "something else\n"})})
