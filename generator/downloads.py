@@ -116,13 +116,9 @@ def _norm(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def imports(source: str) -> set[str]:
-    """Top-level modules a script imports (not the standard library's)."""
-    return set(_imports(source))
-
-
 @lru_cache(maxsize=1024)
-def _imports(source: str) -> frozenset[str]:
+def imports(source: str) -> frozenset[str]:
+    """Top-level modules a script imports (not the standard library's); kept per source."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -180,14 +176,12 @@ def _task_yml(spec, root: Path) -> bytes:
         return b""
 
 
-def task_zip(spec, root: Path, notebooks: dict[str, bytes], task_yml: bytes | None = None,
-             requirements_txt: str | None = None) -> bytes:
+def task_zip(spec, notebooks: dict[str, bytes], task_yml: bytes, requirements_txt: str) -> bytes:
     tid = spec.id
-    task_yml = _task_yml(spec, root) if task_yml is None else task_yml
     files = {f"{tid}/{script_name(tid, fw)}": spec.code[fw] for fw in FRAMEWORKS if fw in spec.code}
     files.update({f"{tid}/{notebook_name(tid, fw)}": data for fw, data in notebooks.items()})
     files[f"{tid}/task.yml"] = task_yml
-    files[f"{tid}/requirements.txt"] = (requirements(spec, root) if requirements_txt is None else requirements_txt).encode("utf-8")
+    files[f"{tid}/requirements.txt"] = requirements_txt.encode("utf-8")
     files[f"{tid}/README.md"] = README.format(
         title=spec.task.title, summary=spec.task.summary.strip(), tid=tid, first=script_name(tid, FRAMEWORKS[0]),
         scripts=", ".join(f"`{script_name(tid, fw)}`" for fw in FRAMEWORKS)).encode("utf-8")
@@ -224,5 +218,5 @@ def task_files(spec, root: Path, outcomes: list[Checked], store: Path | None = N
               digest(task_yml), reqs, {fw: digest(data) for fw, data in notebooks.items()}]
     out = {f"downloads/{tid}/{notebook_name(tid, fw)}": data for fw, data in notebooks.items()}
     out[f"downloads/{tid}/{zip_name(tid)}"] = derived(store, "task-zip", inputs,
-                                                      lambda: task_zip(spec, root, notebooks, task_yml, reqs), ".zip")
+                                                      lambda: task_zip(spec, notebooks, task_yml, reqs), ".zip")
     return out

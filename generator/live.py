@@ -31,7 +31,7 @@ from typing import Callable
 
 import jinja2
 
-from .cache import Store
+from .cache import Store, digest
 from .execute import Executor, Stats, WorkerStartError
 from .plan import Run
 from .record import RunRecord
@@ -405,15 +405,21 @@ class CopyCache:
             shutil.rmtree(self.previous, ignore_errors=True)
             self.previous = None
 
-    def _reuse(self, dest: str) -> bool:
-        """Move the last build's copy of `dest` back into the site."""
+    def _previous(self, dest: str) -> str | None:
+        """Where the last build left `dest`, when that folder was kept."""
         if self.previous is None or self.site is None:
-            return False
+            return None
         try:
-            old = self.previous / Path(dest).relative_to(self.site)
+            return str(self.previous / Path(dest).relative_to(self.site))
+        except ValueError:
+            return None
+
+    def _reuse(self, old: str, dest: str) -> bool:
+        """Move the last build's copy of `dest` back into the site."""
+        try:
             os.makedirs(os.path.dirname(dest), exist_ok=True)
             os.rename(old, dest)
-        except (OSError, ValueError):
+        except OSError:
             return False
         self.moved += 1
         return True
@@ -427,20 +433,20 @@ class CopyCache:
             def copy_file(dirty: bool = False, file=file, original=original) -> None:
                 dest = file.abs_dest_path
                 content = getattr(file, "_content", None)
-                old = str(self.previous / Path(dest).relative_to(self.site)) if self.previous and self.site else None
+                old = self._previous(dest)
                 if content is None:
-                    if old and file.abs_src_path and _same_copy(file.abs_src_path, old) and self._reuse(dest):
+                    if old and file.abs_src_path and _same_copy(file.abs_src_path, old) and self._reuse(old, dest):
                         return
                     original(dirty)
                     self.copied += 1
                     return
-                digest = hashlib.sha256(content.encode("utf-8") if isinstance(content, str) else content).hexdigest()
-                if old and self.written.get(dest) == digest and self._reuse(dest):
+                hashed = digest(content)
+                if old and self.written.get(dest) == hashed and self._reuse(old, dest):
                     return
                 self.written.pop(dest, None)
                 original(dirty)
                 self.copied += 1
-                self.written[dest] = digest
+                self.written[dest] = hashed
 
             file.copy_file = copy_file
             file._generator_copy = True
