@@ -343,6 +343,8 @@ def check_references(root: Path, loaded: dict[str, BaseModel], tasks: dict[str, 
     if get("criteria.yml"):
         for i, c in enumerate(get("criteria.yml").criteria):
             refs("criteria.yml", f"criteria[{i}].tasks", c.tasks, task_ids, "task")
+            for fw, cell in c.cells.items():
+                refs("criteria.yml", f"criteria[{i}].cells.{fw}.tasks", cell.tasks, task_ids, "task")
     if get("claims.yml"):
         for i, c in enumerate(get("claims.yml").claims):
             refs("claims.yml", f"claims[{i}].criteria", c.criteria, criteria, "criterion")

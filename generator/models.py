@@ -84,6 +84,8 @@ class FrameworksFile(Model):
 class Cell(Sourced):
     verdict: str = Field(min_length=2, max_length=140, description="One short line shown in the comparison table.")
     detail: str = Field(min_length=10, description="A longer explanation (Markdown).")
+    tasks: list[Id] = Field(default_factory=list, description="Tasks whose runs execute what this cell asserts; a cell "
+                            "without one is shown as cited, not executed here.")
 
 
 class Criterion(Model):
