@@ -44,8 +44,8 @@ def real_cache(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def real_build(request, real_cache):
-    from generator.pipeline import run_build
-    from generator.settings import Settings
+    from generator.app.build import run_build
+    from generator.core.settings import Settings
     selected = [item.callspec.params["name"] for item in request.session.items
                 if getattr(item, "originalname", "") == "test_run" and hasattr(item, "callspec")]
     everything = len(selected) == len(real()[2]) or not selected
@@ -55,7 +55,7 @@ def real_build(request, real_cache):
     runners = None if everything else sorted({r.runner.key for r in runs})
     settings = Settings(root=ROOT, cache_dir=str(real_cache), progress=False)
     result = run_build(settings, real()[0], tasks=tasks, runners=runners)
-    from generator.report import summary
+    from generator.app.report import summary
     print(f"\ngenerator: {summary(result)}")
     return result
 

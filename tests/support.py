@@ -92,7 +92,7 @@ def make_project(root: Path, tasks: dict[str, dict] | None = None, content: dict
 
 
 def mini_settings(root: Path, **kw):
-    from generator.settings import Settings
+    from generator.core.settings import Settings
     opts = dict(root=root, cache_dir=str(root / ".cache"), preload=False, parallel=2, timeout=10,
                 memory_limit_mb=400, output_limit_kb=256, progress=False, devices="cpu")
     opts.update(kw)
@@ -125,11 +125,11 @@ def leftover_processes(tag: str) -> list[str]:
 @functools.lru_cache(maxsize=1)
 def real():
     """(project, plan, runs by test id, data error) of the real project, loaded once, on first use."""
-    from generator.cache import Store
-    from generator.errors import DataError
-    from generator.load import load_project
-    from generator.plan import make_plan
-    from generator.settings import Settings
+    from generator.runs.store import Store
+    from generator.core.errors import DataError
+    from generator.inputs.load import load_project
+    from generator.runs.plan import make_plan
+    from generator.core.settings import Settings
     try:
         project = load_project(ROOT)
     except DataError as exc:  # reported by test_snippets.py::test_real_data_is_valid; other tests still run

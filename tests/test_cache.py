@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 from support import ROOT, leftover_processes, make_project, mini_settings, process_tag
-from generator.cache import Store
-from generator.pipeline import run_build
+from generator.runs.store import Store
+from generator.app.build import run_build
 
 SLOW = "import time\ntime.sleep(1.5)\nRESULT = [1.0, 2.0]\n"
 
@@ -76,8 +76,8 @@ def _check(root: Path, env_extra: dict | None = None, **kw) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(ROOT), **(env_extra or {}))
     return subprocess.Popen([sys.executable, "-c", (
         "import sys; from pathlib import Path; sys.path.insert(0, %r)\n"
-        "from support import mini_settings\nfrom generator.pipeline import run_build\n"
-        "r = run_build(mini_settings(Path(%r)))\nfrom generator.report import summary\nprint(summary(r))\nsys.exit(1 if r.failures else 0)\n") % (str(ROOT / "tests"), str(root))],
+        "from support import mini_settings\nfrom generator.app.build import run_build\n"
+        "r = run_build(mini_settings(Path(%r)))\nfrom generator.app.report import summary\nprint(summary(r))\nsys.exit(1 if r.failures else 0)\n") % (str(ROOT / "tests"), str(root))],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
 
 
@@ -123,8 +123,8 @@ def test_concurrent_builds_share_one_cache(tmp_path):
 def test_merged_gpu_store_records_are_not_published_as_this_builds(tmp_path):
     """A run store made on a GPU machine cannot make a machine without a GPU publish GPU runs as its own: a run whose
     device is missing here is looked up in records/ only (tests/test_freeze.py), never in the store."""
-    from generator.cli import main
-    from generator.record import RunRecord, SkipKind
+    from generator.cli.main import main
+    from generator.core.record import RunRecord, SkipKind
     root = make_project(tmp_path / "a", {"demo": {"task": {"devices": ["cpu", "gpu"]}}})
     s = mini_settings(root, devices="auto")
     plan_result = run_build(s)

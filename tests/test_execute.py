@@ -13,8 +13,8 @@ import pytest
 import os
 
 from support import leftover_processes, make_project, mini_settings, process_tag
-from generator.pipeline import run_build
-from generator.report import failure_line
+from generator.app.build import run_build
+from generator.app.report import failure_line
 
 MARK = "4242.4242"  # an argument no other process on the machine uses: marks processes the snippets started
 TIMEOUT = 3.0
@@ -159,7 +159,7 @@ def test_gpu_runs_without_a_gpu_are_skipped_not_passed(tmp_path):
     root = make_project(tmp_path, {"demo": {"task": {"devices": ["cpu", "gpu"]}}})
     result = run_build(mini_settings(root, devices="auto"))
     gpu = [o for o in result.outcomes if o.run.device == "gpu"]
-    from generator.machine import gpu_name
+    from generator.runs.machine import gpu_name
     if gpu_name() is None:
         assert gpu and all(o.status == "skipped" and o.message.startswith("not run on GPU here") for o in gpu)
     else:

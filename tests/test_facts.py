@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 
 from support import MINI_CONTENT, SRC, make_project
-from generator import facts as fx
-from generator import sources
-from generator.asof import parse_as_of
-from generator.errors import DataError
-from generator.load import load_project
+from generator.inputs import facts as fx
+from generator.inputs import sources
+from generator.app import check_sources
+from generator.site.verification import report_markdown
+from generator.inputs.asof import parse_as_of
+from generator.core.errors import DataError
+from generator.inputs.load import load_project
 
 
 def problems(root) -> list[str]:
@@ -221,14 +223,14 @@ def test_check_sources_records_status_redirects_and_quotes(tmp_path, server, cap
         {"url": f"{server}/gone", "title": "A missing page"}]}]}
     root = make_project(tmp_path, content={"facts.yml": ff})
     p = load_project(root)
-    rc = sources.check_sources(p, timeout=5, only=[f"{server}/old", f"{server}/page", f"{server}/gone"])
+    rc = check_sources.check_sources(p, timeout=5, only=[f"{server}/old", f"{server}/page", f"{server}/gone"])
     assert rc == 1
     import json
     urls = json.loads((Path(root) / "content" / sources.RESULTS).read_text())["urls"]
     assert urls[f"{server}/old"]["result"] == "redirected" and urls[f"{server}/old"]["final_url"] == f"{server}/page"
     assert urls[f"{server}/page"]["result"] == "quote not found"
     assert urls[f"{server}/gone"]["result"] == "HTTP 404"
-    report = sources.report_markdown(p, sources.load_results(p))
+    report = report_markdown(p, sources.load_results(p))
     assert "**4 distinct URLs**" in report and "| redirected |" in report and "| HTTP 404 |" in report
 
 
@@ -236,6 +238,6 @@ def test_check_sources_without_network_prints_one_line_and_succeeds(tmp_path, ca
     ff = {"facts": [{"id": "demo-fact", "subject": "demo", "value": "v", "as_of": "2026-11",
                      "sources": [{"url": "http://127.0.0.1:9/unreachable", "title": "Nothing listens here"}]}]}
     p = load_project(make_project(tmp_path, content={"facts.yml": ff}))
-    assert sources.check_sources(p, timeout=2, only=["http://127.0.0.1:9/unreachable"]) == 0
+    assert check_sources.check_sources(p, timeout=2, only=["http://127.0.0.1:9/unreachable"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1 and out[0].startswith("check-sources: skipped: no network")

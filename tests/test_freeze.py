@@ -12,19 +12,20 @@ from pathlib import Path
 
 import pytest
 
-import generator.execute
-import generator.freeze
-import generator.plan
+import generator.app.record
+import generator.runs.executor
+import generator.runs.plan
 from support import ROOT, make_project, mini_settings
-from generator import freeze
-from generator.cache import Store
-from generator.cli import main
-from generator.load import load_project
-from generator.machine import gpu_name
-from generator.pipeline import run_build
-from generator.record import SkipKind, Status
-from generator.render import Renderer
-from generator.report import verification_json
+from generator.app import record as recording
+from generator.runs import frozen as freeze
+from generator.runs.store import Store
+from generator.cli.main import main
+from generator.inputs.load import load_project
+from generator.runs.machine import gpu_name
+from generator.app.build import run_build
+from generator.core.record import SkipKind, Status
+from generator.site.render import Renderer
+from generator.site.verification import verification_json
 
 H100 = "NVIDIA H100 80GB HBM3"
 ENV = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -37,9 +38,9 @@ def record_gpu(root: Path, probe=None, tasks=None, out: Path | None = None) -> t
     lines: list[str] = []
     settings = mini_settings(root, devices="gpu", cache_dir=str(root / ".gpu-cache"))
     with pytest.MonkeyPatch.context() as mp:
-        for module in (generator.plan, generator.execute, generator.freeze):
+        for module in (generator.runs.plan, generator.runs.executor, generator.app.record):
             mp.setattr(module, "gpu_name", lambda: H100)
-        rc = freeze.record(settings, load_project(root), out or root / "records", tasks,
+        rc = recording.record(settings, load_project(root), out or root / "records", tasks,
                            probe=probe or (lambda package: None), log=lines.append)
     return rc, lines
 
@@ -160,12 +161,12 @@ def test_a_runner_missing_on_the_recording_machine_is_not_available_not_failed(t
 
 
 def test_the_probe_reports_a_missing_framework_as_not_available():
-    out = subprocess.run([sys.executable, "-P", "-c", freeze._PROBE, "surely_not_installed_xyz", "ok = True\nwhat = ''"],
+    out = subprocess.run([sys.executable, "-P", "-c", recording._PROBE, "surely_not_installed_xyz", "ok = True\nwhat = ''"],
                          capture_output=True, text=True, timeout=60)
     answer = json.loads(out.stdout)
     assert answer == {"ok": False, "why": "surely_not_installed_xyz is not installed on the recording machine "
                                           "(importlib.util.find_spec('surely_not_installed_xyz') is None)"}
-    out = subprocess.run([sys.executable, "-P", "-c", freeze._PROBE, "json", "ok = False\nwhat = 'no device seen'"],
+    out = subprocess.run([sys.executable, "-P", "-c", recording._PROBE, "json", "ok = False\nwhat = 'no device seen'"],
                          capture_output=True, text=True, timeout=60)
     assert json.loads(out.stdout)["why"].startswith("json ") and "sees no GPU (no device seen)" in out.stdout
 
@@ -210,7 +211,7 @@ def test_machine_and_file_level_refusals(tmp_path):
         assert by_id(result)["demo/pytorch/gpu"].record is None
         return " | ".join(result.warnings)
 
-    from generator.machine import cpu_name
+    from generator.runs.machine import cpu_name
     assert "names no GPU" in refused(lambda d: d["machine"].update(gpu=d["machine"]["cpu"]))
     assert "names no GPU" in refused(lambda d: (d["machine"].update(gpu="GPU"), d["record"].update(device_name="GPU")))
     assert "names no GPU" in refused(lambda d: (d["machine"].update(gpu=cpu_name()), d["record"].update(device_name=cpu_name())))
@@ -231,7 +232,7 @@ def test_a_build_with_the_device_makes_its_own_runs_and_ignores_frozen_records(t
     root = gpu_project(tmp_path / "p")
     record_gpu(root)
     with pytest.MonkeyPatch.context() as mp:
-        for module in (generator.plan, generator.execute):
+        for module in (generator.runs.plan, generator.runs.executor):
             mp.setattr(module, "gpu_name", lambda: H100)
         result = run_build(mini_settings(root, devices="auto", cache_dir=str(root / ".cache2")))
     assert result.executed == 10 and all(o.category == "this-build" for o in result.outcomes)
@@ -267,7 +268,7 @@ def test_gpu_tolerance_applies_to_gpu_runs_and_gpu_cpu_disagreement_is_its_own_f
 
 
 def test_gpu_tolerance_needs_a_tolerance(tmp_path):
-    from generator.errors import DataError
+    from generator.core.errors import DataError
     task = {"compare": {"not_comparable": "a reason long enough",
                         "gpu_tolerance": {"rtol": 1e-3, "atol": 0, "reason": "a reason long enough"}}}
     root = make_project(tmp_path / "p", {"demo": {"task": task}})
@@ -338,7 +339,7 @@ def test_shards_merge_to_the_records_of_one_full_build(tmp_path, capsys):
 
 
 def test_shards_partition_the_tasks():
-    from generator.shard import parse_shard, shard_tasks
+    from generator.runs.shard import parse_shard, shard_tasks
     ids = [f"task-{i:02}" for i in range(37)]
     parts = [shard_tasks(ids, k, 4) for k in range(1, 5)]
     assert sorted(sum(parts, [])) == ids and [len(p) for p in parts] == [10, 9, 9, 9]
@@ -368,14 +369,14 @@ def test_record_needs_only_pydantic_and_yaml(tmp_path):
     matplotlib or rich. The CLI refuses there without a GPU; with one (patched in, test-only) it records."""
     root = gpu_project(tmp_path / "p")
     refuse = BLOCK_THIRD_PARTY + (
-        "from generator.cli import main\n"
+        "from generator.cli.main import main\n"
         f"sys.exit(main(['--root', {str(root)!r}, 'record', '--devices', 'gpu', '--out', {str(tmp_path / 'r')!r}]))\n")
     out = subprocess.run([sys.executable, "-c", refuse], env=ENV, capture_output=True, text=True, timeout=120)
     assert out.returncode == 2 and "no GPU on this machine" in out.stdout, out.stderr
     records = BLOCK_THIRD_PARTY + (
-        "import generator.plan, generator.execute, generator.freeze as fz\n"
-        "for m in (generator.plan, generator.execute, fz):\n    m.gpu_name = lambda: 'NVIDIA H100 80GB HBM3'\n"
-        "from pathlib import Path\nfrom generator.load import load_project\nfrom generator.settings import Settings\n"
+        "import generator.runs.plan, generator.runs.executor, generator.app.record as fz\n"
+        "for m in (generator.runs.plan, generator.runs.executor, fz):\n    m.gpu_name = lambda: 'NVIDIA H100 80GB HBM3'\n"
+        "from pathlib import Path\nfrom generator.inputs.load import load_project\nfrom generator.core.settings import Settings\n"
         f"root = Path({str(root)!r})\n"
         "s = Settings(root=root, devices='gpu', cache_dir=str(root / '.gpu'), preload=False, parallel=2, timeout=10,\n"
         "             memory_limit_mb=400, output_limit_kb=256)\n"
@@ -389,8 +390,8 @@ def test_record_needs_only_pydantic_and_yaml(tmp_path):
 @pytest.mark.slow
 def test_a_cpu_build_of_torch_on_a_gpu_machine_is_not_available_not_a_gpu_run():
     """The probe asks the framework itself: a CPU build of torch never makes "GPU" records, whatever nvidia-smi says."""
-    from generator.machine import package_version
+    from generator.runs.machine import package_version
     if package_version("torch") is None or "+cpu" not in package_version("torch"):
         pytest.skip("needs the CPU build of torch (the pinned one)")
-    why = freeze.probe_package("torch")
+    why = recording.probe_package("torch")
     assert why == f"torch {package_version('torch')} is installed but sees no GPU (torch.cuda.is_available() is False)"

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from support import ROOT, leftover_processes, make_project, mini_settings, process_tag
-from generator.errors import DataError
-from generator.load import load_project
-from generator.markdown_rules import text_problem
-from generator.pipeline import run_build
-from generator.record import Status
+from generator.core.errors import DataError
+from generator.inputs.load import load_project
+from generator.inputs.markdown_rules import text_problem
+from generator.app.build import run_build
+from generator.core.record import Status
 
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT))
 PAYLOADS = [
@@ -130,7 +130,7 @@ def test_terminal_output_and_figures_cannot_leave_their_block(hostile_site):
     section = html[start:end if end > 0 else html.index("</article>")]
     # every tab is still there (nothing closed a block early or swallowed the next one)
     assert section.count('class="tabbed-block"') == 3 and 'id="terminal-keras"' in section
-    from generator.terminal import CLASSES
+    from generator.runs.terminal import CLASSES
 
     class Output(HTMLParser):
         def __init__(self):
@@ -285,7 +285,7 @@ def test_odd_snippets_become_run_statuses_and_never_poison_the_cache(tmp_path):
 
 
 def test_a_record_of_the_wrong_shape_from_merge_is_skipped(tmp_path):
-    from generator.cache import Store
+    from generator.runs.store import Store
     root = make_project(tmp_path / "p", {"demo": {}})
     other = tmp_path / "other" / "runs" / "ab"
     other.mkdir(parents=True)
@@ -301,7 +301,7 @@ def test_an_entry_damaged_after_it_was_read_is_never_served_from_memory(tmp_path
     """The store keeps parsed records per version of their file (the preview reads them on every rebuild): an entry
     replaced or rewritten since is read again, and a damaged one is a warning and a re-run, not the old record."""
     import time as _time
-    from generator.cache import Store
+    from generator.runs.store import Store
     root = make_project(tmp_path / "p", {"demo": {}})
     assert run_build(mini_settings(root)).executed == 5
     store = Store(root / ".cache")
@@ -337,7 +337,7 @@ def test_a_failed_cache_write_is_not_a_cached_failure(tmp_path):
 
 
 def test_a_gpu_only_task_without_a_gpu_fails_the_gate(tmp_path):
-    from generator.machine import gpu_name
+    from generator.runs.machine import gpu_name
     if gpu_name():
         pytest.skip("this machine has a GPU")
     root = make_project(tmp_path, {"demo": {}, "gpu-only": {"task": {"devices": ["gpu"]}}})
@@ -427,7 +427,7 @@ def test_the_worker_temp_folder_is_not_on_the_import_path(tmp_path):
 
 def test_the_next_build_removes_what_a_killed_build_left(tmp_path):
     import tempfile
-    from generator.execute import TMP_PREFIX
+    from generator.runs.workers import TMP_PREFIX
     dead = Path(tempfile.mkdtemp(prefix=TMP_PREFIX))
     proc = subprocess.Popen(["true"])
     proc.wait()

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from support import leftover_processes, make_project, mini_settings, process_tag
-from generator import live
-from generator.live import LivePool
-from generator.pipeline import run_build
-from generator.record import SkipKind, Status
+from generator.runs import pool as live
+from generator.runs.pool import LivePool
+from generator.app.build import run_build
+from generator.core.record import SkipKind, Status
 
 HANG = "import time\ntime.sleep(600)\n"
 

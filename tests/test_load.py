@@ -7,8 +7,8 @@ import pytest
 import yaml
 
 from support import MINI_CONTENT, make_project
-from generator.errors import DataError
-from generator.load import load_project
+from generator.core.errors import DataError
+from generator.inputs.load import load_project
 
 
 def problems(root) -> list[str]:
@@ -125,7 +125,7 @@ def test_markdown_in_code_spans_is_allowed(tmp_path):
 
 
 def test_schema_export(tmp_path):
-    from generator.cli import main
+    from generator.cli.main import main
     assert main(["schema", "--out", str(tmp_path)]) == 0
     names = sorted(p.name for p in tmp_path.iterdir())
     assert "criteria.schema.json" in names and "task.schema.json" in names

@@ -15,12 +15,12 @@ from html.parser import HTMLParser
 import pytest
 
 from support import ROOT, make_project, mini_settings
-from generator import terminal
-from generator.load import load_project
-from generator.pipeline import run_build
-from generator.record import Figure
-from generator.render import SiteData, render_site
-from generator.verify import clean
+from generator.runs import terminal
+from generator.inputs.load import load_project
+from generator.app.build import run_build
+from generator.core.record import Figure
+from generator.site.render import SiteData, render_site
+from generator.runs.verify import clean
 
 # what Keras 3.15.1's Progbar writes for a two-step epoch (copied from a real run): it colours its bar whether or
 # not stdout is a terminal, and on POSIX redraws it with backspaces and a carriage return
@@ -108,7 +108,7 @@ def test_no_output_can_create_markup_in_the_html(seed):
 def test_python_markdown_leaves_the_output_block_alone_inside_tabs_and_details():
     """The page's extensions (mkdocs.yml): the block comes out byte for byte, and nothing after it is swallowed."""
     import markdown
-    from generator.export import load_config
+    from generator.site.export import load_config
     config = load_config(ROOT / "mkdocs.yml")
     exts, cfgs = [], {}
     for item in config["markdown_extensions"]:
@@ -228,7 +228,7 @@ def test_tab_anchors_do_not_move_when_a_task_is_added(tmp_path):
 def test_a_notebook_opens_with_nbformat_and_carries_the_verified_output(built):
     import nbformat
     _, project, result, _, _ = built
-    from generator.export import generated_files
+    from generator.site.export import generated_files
     files = generated_files(project, result, {})
     nb = nbformat.reads(files["downloads/plot/plot_pytorch.ipynb"].decode(), as_version=4)
     nbformat.validate(nb)
@@ -247,7 +247,8 @@ def test_a_notebook_opens_with_nbformat_and_carries_the_verified_output(built):
 def test_notebooks_and_zips_are_made_once_per_inputs_and_remade_when_an_input_changes(built, tmp_path, monkeypatch):
     """A warm build reuses the notebooks and zips made from the same inputs (memory, then the store on disk); a
     changed output, script or generator code makes new ones, with the same bytes as made without any cache."""
-    from generator import cache, downloads
+    from generator.site import derived as cache
+    from generator.site import downloads
     _, project, result, _, _ = built
     outcomes = [o for o in result.outcomes if o.run.task == "plot"]
     spec, store = project.tasks["plot"], tmp_path / "store"
@@ -290,7 +291,7 @@ def test_notebooks_and_zips_are_made_once_per_inputs_and_remade_when_an_input_ch
 
 
 def test_a_derived_file_that_fails_to_be_made_caches_nothing(tmp_path):
-    from generator.cache import derived
+    from generator.site.derived import derived
     calls = []
 
     def broken():
@@ -306,7 +307,7 @@ def test_a_derived_file_that_fails_to_be_made_caches_nothing(tmp_path):
 
 def test_the_task_zip_is_deterministic_and_complete(built):
     _, project, result, _, _ = built
-    from generator.downloads import task_files
+    from generator.site.downloads import task_files
     outcomes = [o for o in result.outcomes if o.run.task == "plot"]
     one, two = task_files(project.tasks["plot"], project.root, outcomes), task_files(project.tasks["plot"], project.root, outcomes)
     assert one == two
@@ -327,7 +328,7 @@ def test_the_task_zip_is_deterministic_and_complete(built):
 
 
 def test_verification_json_names_figure_files_not_bytes(built):
-    from generator.report import verification_json
+    from generator.site.verification import verification_json
     _, _, result, _, _ = built
     run = next(r for r in json.loads(verification_json(result))["runs"] if r["id"] == "plot/pytorch/cpu")
     fig = run["outcome"]["figures"][0]

@@ -23,7 +23,7 @@ from support import ROOT
 
 pytestmark = pytest.mark.slow
 NODE_TOOLS = ROOT / "tests" / "node_modules"
-SITE_PATH = urlparse(__import__("generator.export").export.load_config(ROOT / "mkdocs.yml").get("site_url") or "/").path
+SITE_PATH = urlparse(__import__("generator.site.export").site.export.load_config(ROOT / "mkdocs.yml").get("site_url") or "/").path
 
 
 class _Page(HTMLParser):
@@ -129,7 +129,7 @@ def test_no_placeholder_configuration_is_published():
 
 
 def test_no_edit_link_when_edit_url_is_unset(pages, real_site):
-    from generator.cli import plugin_options
+    from generator.cli.common import plugin_options
     if plugin_options(ROOT).get("edit_url"):
         pytest.skip("this mkdocs.yml sets edit_url")
     for path, page in pages.items():
@@ -202,7 +202,7 @@ def test_no_broken_internal_links_or_anchors(pages, real_site):
 
 
 def test_the_verification_page_summarises_and_groups(real_build, pages, real_site):
-    from generator.record import SkipKind
+    from generator.core.record import SkipKind
     page = pages[real_site / "verification/index.html"]
     text = " ".join(" ".join(page.prose).split())
     made = [o for o in real_build.outcomes if not (o.record is None and o.skipped)]

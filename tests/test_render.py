@@ -6,10 +6,11 @@ import json
 import pytest
 
 from support import make_project, mini_settings
-from generator.load import load_project
-from generator.pipeline import run_build
-from generator.render import SiteData, fence, render_site, text
-from generator.report import verification_json
+from generator.inputs.load import load_project
+from generator.app.build import run_build
+from generator.site.render import SiteData, render_site
+from generator.site.markup import fence, text
+from generator.site.verification import verification_json
 
 
 def render_pages(project, result):

@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from support import ROOT, make_project, mini_settings
-from generator.cli import main
-from generator.load import load_project
+from generator.cli.main import main
+from generator.inputs.load import load_project
 
 
 def test_new_scaffolds_a_valid_task_after_the_groups_last(tmp_path, capsys):
@@ -42,7 +42,7 @@ def test_new_refuses_what_it_cannot_write(tmp_path, capsys, args, message):
 @pytest.mark.snippets
 def test_a_new_task_passes_at_once(tmp_path):
     """The scaffold, executed in every framework (Keras on each backend): every run passes and agrees."""
-    from generator.pipeline import run_build
+    from generator.app.build import run_build
     root = make_project(tmp_path, {"demo": {}})
     assert main(["--root", str(root), "new", "fresh"]) == 0
     result = run_build(mini_settings(root, memory_limit_mb=6144, timeout=300, preload=True, devices="cpu"),

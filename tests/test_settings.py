@@ -10,9 +10,9 @@ import sys
 import pytest
 
 from support import ROOT, make_project, mini_settings
-from generator.cli import parser
-from generator.report import annotation
-from generator.settings import OPTIONS, Settings
+from generator.cli.main import parser
+from generator.app.report import annotation
+from generator.core.settings import OPTIONS, Settings
 
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT))
 
@@ -68,9 +68,9 @@ def test_the_schema_and_the_options_table_come_from_the_declaration(tmp_path):
 
 
 def test_a_worker_that_cannot_start_reports_its_log(tmp_path, monkeypatch):
-    from generator.execute import WorkerStartError
-    from generator.pipeline import run_build
-    from generator.runners import WORKER_ENVS, WorkerEnv
+    from generator.runs.workers import WorkerStartError
+    from generator.app.build import run_build
+    from generator.core.runners import WORKER_ENVS, WorkerEnv
     root = make_project(tmp_path)
     monkeypatch.setitem(WORKER_ENVS, "torch", WorkerEnv("torch", ("no_such_module_xyz",), (), ()))
     with pytest.raises(WorkerStartError) as err:
@@ -81,7 +81,7 @@ def test_a_worker_that_cannot_start_reports_its_log(tmp_path, monkeypatch):
 
 
 def test_hash_seed_takes_effect_so_two_builds_hash_alike(tmp_path):
-    from generator.pipeline import run_build
+    from generator.app.build import run_build
     code = "RESULT = [float(hash('abc') % 1000), 2.0]\nprint(hash('abc'))\n"
     outs = []
     for i in range(2):

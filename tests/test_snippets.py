@@ -25,8 +25,8 @@ def test_run(real_build, name):
     o = next(o for o in real_build.outcomes if o.run.id == run.id)
     if o.status == "skipped":
         pytest.skip(o.message)
-    from generator.report import failure_line
-    from generator.verify import clean
+    from generator.app.report import failure_line
+    from generator.runs.verify import clean
     assert o.passed, "\n".join([failure_line(o, ROOT), *o.details, o.error.traceback if o.error else "",
                                 clean(o.record.stderr if o.record else "")[-3000:]])
 
@@ -46,7 +46,7 @@ def test_every_task_has_all_three_frameworks_and_five_runs():
 def test_real_site_builds_strict_from_the_cache_without_importing_a_framework(real_build, real_cache, tmp_path):
     if real_build.failures:
         pytest.skip("some runs failed; their own items report it")
-    code = ("import sys; from pathlib import Path; from generator.pipeline import run_build; from generator.settings import Settings\n"
+    code = ("import sys; from pathlib import Path; from generator.app.build import run_build; from generator.core.settings import Settings\n"
             f"r = run_build(Settings(root=Path({str(ROOT)!r}), cache_dir={str(real_cache)!r}, progress=False))\n"
             "print(r.executed, r.stats.framework_imports, sorted(m for m in ('torch', 'tensorflow', 'jax', 'keras') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)

@@ -5,10 +5,10 @@ import math
 
 import pytest
 
-from generator.plan import Run
-from generator.record import Checked, ExitKind, RunRecord, ScriptOutcome, Status
-from generator.runners import RUNNERS
-from generator.verify import agree, clean, compare
+from generator.runs.plan import Run
+from generator.core.record import Checked, ExitKind, RunRecord, ScriptOutcome, Status
+from generator.core.runners import RUNNERS
+from generator.runs.verify import agree, clean, compare
 
 R, A = 1e-5, 1e-8
 
@@ -134,8 +134,8 @@ def test_clean(raw, shown):
 # ----------------------------------------------------------------------------- the cache key
 def test_cache_key_changes_with_exactly_what_determines_a_run(tmp_path):
     from support import make_project, mini_settings
-    from generator.load import load_project
-    from generator.plan import cache_key
+    from generator.inputs.load import load_project
+    from generator.runs.keys import cache_key
     root = make_project(tmp_path, {"demo": {}})
     spec = load_project(root).tasks["demo"]
     s = mini_settings(root)
@@ -161,10 +161,11 @@ def test_cache_key_changes_with_exactly_what_determines_a_run(tmp_path):
 def test_a_new_runner_is_one_registry_entry(tmp_path, monkeypatch):
     """A Keras backend added to the registry shows up in the plan, the CLI choices, the charts and the pages."""
     from support import make_project, mini_settings
-    from generator import charts, runners
-    from generator.cli import parser
-    from generator.pipeline import run_build
-    from generator.render import SiteData, render_site
+    from generator.site import charts
+    from generator.core import runners
+    from generator.cli.main import parser
+    from generator.app.build import run_build
+    from generator.site.render import SiteData, render_site
     new = runners.Runner("keras/numpy", "keras", "numpy", "jax", "Keras (NumPy backend)", "#013243")
     monkeypatch.setitem(runners.RUNNERS, new.key, new)
     root = make_project(tmp_path, {"demo": {}})
@@ -173,7 +174,7 @@ def test_a_new_runner_is_one_registry_entry(tmp_path, monkeypatch):
     run = next(a for a in parser()._actions if a.dest == "cmd").choices["run"]
     assert "keras/numpy" in next(a for a in run._actions if a.dest == "framework").choices
     assert charts.colours()["keras/numpy"] == "#013243"
-    from generator.load import load_project
+    from generator.inputs.load import load_project
     pages, _ = render_site(load_project(root), build, SiteData(machine="m"))
     task_page = next(p for p in pages if p.path == "tasks/basics.md").markdown
     assert "Keras &#40;NumPy backend&#41; · CPU · passed" in task_page

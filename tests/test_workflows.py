@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from support import ROOT
-from generator.cli import parser
+from generator.cli.main import parser
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 

@@ -11,7 +11,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 from support import ROOT, make_project, mini_settings
-from generator.export import export_site, find_zensical, load_config, site_config, static_files, write_site
+from generator.site.export import export_site, find_zensical, load_config, site_config, static_files, write_site
 
 ZENSICAL = find_zensical()
 needs_zensical = pytest.mark.skipif(ZENSICAL is None, reason="the zensical executable is not installed "
@@ -80,9 +80,9 @@ def target(site: Path, page: Path, url: str) -> tuple[Path, str] | None:
 def exported(tmp_path_factory) -> Path:
     """A two-task framework-free project, configured like the real site (its mkdocs.yml and docs/), rendered and
     exported; the generator's own build runs here, Zensical never sees the plugin."""
-    from generator.load import load_project
-    from generator.pipeline import run_build
-    from generator.render import SiteData, render_site
+    from generator.inputs.load import load_project
+    from generator.app.build import run_build
+    from generator.site.render import SiteData, render_site
     base = tmp_path_factory.mktemp("zensical")
     root = make_project(base / "proj", {"demo": {}, "other": {"task": {"title": "Other task"}}})
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
@@ -124,7 +124,7 @@ def test_site_config_keeps_other_plugins_and_engine_tags(tmp_path):
     config = site_config(load_config(path), nav=[{"Other": "other.md"}])
     assert config["plugins"] == ["search", {"tags": {}}] and config["nav"] == [{"Home": "index.md"}]
     assert "hooks" not in config
-    from generator.export import dump_config
+    from generator.site.export import dump_config
     assert "site_url: !ENV [SITE_URL, 'https://x.example/']" in dump_config(config)
     assert site_config({"plugins": {"generator": {}, "search": {}}})["plugins"] == {"search": {}}
 

@@ -6,43 +6,16 @@ import signal
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
 
-from .cache import Store
-from .execute import Executor, Stats
-from .load import Project, load_project
-from .plan import Plan, Run, make_plan
-from .record import Checked, RunRecord, SkipKind, Status
-from .settings import Settings
-from .verify import verify
-
-
-@dataclass
-class BuildResult:
-    project: Project
-    plan: Plan
-    outcomes: list[Checked]
-    stats: Stats
-    executed: int
-    seconds: float
-    warnings: list[str] = field(default_factory=list)
-
-    def count(self, *statuses: Status) -> int:
-        return sum(o.status in statuses for o in self.outcomes)
-
-    @property
-    def failures(self) -> list[Checked]:
-        return [o for o in self.outcomes if not o.ok]
-
-    @property
-    def unverified_tasks(self) -> list[str]:
-        """Tasks of which no run was made or found at all (e.g. GPU-only tasks on a machine without a GPU): the gate
-        must not pass them silently."""
-        made: dict[str, bool] = {}
-        for o in self.outcomes:
-            made[o.run.task] = (made.get(o.run.task, False) or o.record is not None or o.run.declared_skip
-                                or o.skip is SkipKind.RUNNING)
-        return sorted(t for t, ok in made.items() if not ok)
+from ..core.record import RunRecord
+from ..core.settings import Settings
+from ..inputs.load import Project, load_project
+from ..runs.executor import Executor
+from ..runs.plan import Run, make_plan
+from ..runs.result import BuildResult
+from ..runs.store import Store
+from ..runs.verify import verify
+from ..runs.workers import Stats
 
 
 def run_build(settings: Settings, project: Project | None = None, tasks: list[str] | None = None,

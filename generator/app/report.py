@@ -2,13 +2,11 @@
 `verification.json`. The CLI and the MkDocs plugin print what this module formats."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from .errors import Problem
-from .pipeline import BuildResult
-from .record import Checked, SkipKind, Status
-from .verify import clean
+from ..core.errors import Problem
+from ..core.record import Checked, SkipKind, Status
+from ..runs.result import BuildResult
 
 
 def summary(result: BuildResult) -> str:
@@ -81,9 +79,20 @@ def gate_failed(result: BuildResult) -> bool:
     return bool(result.failures or result.unverified_tasks)
 
 
-def verification_json(result: BuildResult) -> str:
-    """Every run's published record, machine-readable, in a stable order."""
-    runs = [o.to_json(clean) for o in result.outcomes]
-    totals = {s.value: result.count(s) for s in Status}
-    categories = {c: sum(o.category == c for o in result.outcomes) for c in ("this-build", "frozen", "stale", "not-run")}
-    return json.dumps({"format": 2, "totals": totals, "categories": categories, "runs": runs}, indent=1, sort_keys=True)
+def frozen_lines(result, fmt: str = "text", strict: bool = False) -> list[str]:
+    """`check`'s lines about frozen records: each stale one, and each file refused. Errors under --strict."""
+    lines = []
+    for o in result.outcomes:
+        if o.category == "stale":
+            lines.append((o.frozen.path, f"stale: [{o.run.runner.label}, {o.run.device}] {o.message}"))
+    for w in result.warnings:
+        if ": refused: " in w:
+            lines.append(tuple(w.split(": ", 1)))
+    if fmt != "github":
+        return [f"{path}: {msg}" for path, msg in lines]
+    kind = "error" if strict else "warning"
+    return [annotation(path, None, "frozen record", msg).replace("::error ", f"::{kind} ", 1) for path, msg in lines]
+
+
+def strict_failure(result) -> bool:
+    return any(o.category == "stale" for o in result.outcomes) or any(": refused: " in w for w in result.warnings)

@@ -6,74 +6,28 @@ import argparse
 import json
 import logging
 import sys
-import typing
 from pathlib import Path
 
-from .errors import DataError
-from .load import CONTENT_FILES, load_project
-from .models import Task
-from .pipeline import BuildResult, run_build
-from .report import failure_lines, gate_failed, problem_lines, summary
-from .runners import FRAMEWORKS, RUNNERS
-from .settings import OPTIONS, Settings, SettingsError, make_settings
-from .shard import parse_shard
+from ..app.build import run_build
+from ..app.report import summary
+from ..core.runners import FRAMEWORKS, RUNNERS
+from ..core.settings import OPTIONS, Settings, SettingsError
+from ..inputs.load import CONTENT_FILES
+from ..inputs.models import Task
+from ..runs.shard import parse_shard
+from .scaffold import cmd_new
+from .common import _load, _report, add_setting_flags, settings_from
 
 
 # ----------------------------------------------------------------------------- settings: mkdocs.yml, then flags
-def plugin_options(root: Path) -> dict:
-    """The generator plugin's options in ROOT/mkdocs.yml, so the CLI judges runs exactly as the site build does."""
-    from .export import load_config
-    path = root / "mkdocs.yml"
-    if not path.is_file():
-        return {}
-    try:
-        config = load_config(path)
-    except Exception as exc:  # noqa: BLE001 - any YAML error is one line
-        raise SettingsError([f"mkdocs.yml: cannot be read: {str(exc).splitlines()[0]}"]) from None
-    for plugin in (config or {}).get("plugins") or []:
-        if isinstance(plugin, dict) and "generator" in plugin:
-            return plugin["generator"] or {}
-    return {}
 
 
-def settings_from(args) -> Settings:
-    root = Path(args.root)
-    settings = make_settings(plugin_options(root), root)
-    flags = {name: getattr(args, name) for name in OPTIONS if getattr(args, name, None) is not None}
-    return make_settings({**settings.model_dump(exclude_defaults=True), **flags}, root,
-                         source="command line" if flags else "mkdocs.yml") if flags else settings
 
 
-def add_setting_flags(p: argparse.ArgumentParser) -> None:
-    """One flag per setting marked `cli` in Settings: its type, choices and help come from the declaration."""
-    for name, info in Settings.model_fields.items():
-        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-        if not extra.get("cli"):
-            continue
-        kind = info.annotation
-        choices = typing.get_args(kind) if typing.get_origin(kind) is typing.Literal else None
-        helptext = f"{info.description} (default from mkdocs.yml, else {info.default})"
-        if kind is bool:  # a switch: --strict turns it on; absent, mkdocs.yml decides
-            p.add_argument(f"--{name.replace('_', '-')}", dest=name, action="store_const", const=True, help=helptext)
-            continue
-        conv = {int: int, float: float}.get(kind, str)
-        p.add_argument(f"--{name.replace('_', '-')}", dest=name, type=conv, choices=choices, help=helptext)
 
 
-def _load(settings: Settings, fmt: str = "text"):
-    try:
-        return load_project(settings.root, settings.content_dir, settings.snippets_dir)
-    except DataError as exc:
-        print("\n".join(problem_lines(exc.problems, fmt)))
-        print(f"{len(exc.problems)} problem(s) in the data", file=sys.stderr)
-        return None
 
 
-def _report(result: BuildResult, fmt: str, root: Path) -> int:
-    for line in failure_lines(result, root, fmt):
-        print(line)
-    print(f"generator: {summary(result)}")
-    return 1 if gate_failed(result) else 0
 
 
 # ----------------------------------------------------------------------------- commands
@@ -82,8 +36,8 @@ def cmd_check(args, settings: Settings) -> int:
     project = _load(settings, args.format)
     if project is None:
         return 2
-    from .freeze import frozen_lines, strict_failure
-    from .shard import export, shard_tasks
+    from ..app.report import frozen_lines, strict_failure
+    from ..runs.shard import export, shard_tasks
     export_dir = Path(args.export) if args.export else None
     if export_dir is not None and export_dir.exists():
         print(f"check: --export {export_dir}: already exists; --export writes a new folder", file=sys.stderr)
@@ -98,7 +52,7 @@ def cmd_check(args, settings: Settings) -> int:
         print(f"::warning file={w.file},line={w.line or 1}::{w.key}: {w.message}" if args.format == "github"
               else f"warning: {w}")
     result = run_build(settings, project, tasks=tasks)
-    from .facts import review_lines
+    from ..inputs.facts import review_lines
     for line in review_lines(project):
         print(f"::warning::{line}" if args.format == "github" else f"review: {line}")
     for line in frozen_lines(result, args.format, settings.strict):
@@ -128,7 +82,7 @@ def cmd_run(args, settings: Settings) -> int:
     runners = [args.framework] if args.framework else None
     devices = [args.device] if args.device else None
     result = run_build(settings, project, tasks=[args.task], runners=runners, devices=devices)
-    from .verify import clean
+    from ..runs.verify import clean
     for o in result.outcomes:
         wall = "" if o.wall_s is None else f"{o.wall_s:6.2f} s"
         print(f"{o.run.id:50} {o.status!s:10} {wall}  {o.message}")
@@ -147,100 +101,18 @@ def cmd_list(args, settings: Settings) -> int:
     return 0
 
 
-SCAFFOLD = {
-    "pytorch": """# {title}: the PyTorch version. Replace the computation with the task's own and keep RESULT comparable
-# with the other two scripts (numbers, bools, strings, lists and dicts of them).
-import numpy as np
-import torch
-
-x = np.arange(1, 4, dtype=np.float32)  # the same input in every framework
-total = torch.tensor(x).sum()
-print("sum:", total.item())
-
-RESULT = {{"sum": total.item()}}
-""",
-    "tensorflow": """# {title}: the TensorFlow version. Replace the computation with the task's own and keep RESULT comparable
-# with the other two scripts (numbers, bools, strings, lists and dicts of them).
-import numpy as np
-import tensorflow as tf
-
-x = np.arange(1, 4, dtype=np.float32)  # the same input in every framework
-total = tf.reduce_sum(tf.constant(x))
-print("sum:", float(total.numpy()))
-
-RESULT = {{"sum": float(total.numpy())}}
-""",
-    "keras": """# {title}: the Keras version, run on every Keras backend. Replace the computation with the task's own and
-# keep RESULT comparable with the other two scripts (numbers, bools, strings, lists and dicts of them).
-import keras
-import numpy as np
-
-x = np.arange(1, 4, dtype=np.float32)  # the same input in every framework
-total = keras.ops.sum(keras.ops.convert_to_tensor(x))
-print("sum:", float(keras.ops.convert_to_numpy(total)))
-
-RESULT = {{"sum": float(keras.ops.convert_to_numpy(total))}}
-""",
-}
-
-TASK_YML = """# Written by `python -m generator new`; the README's "Adding a task" lists every key.
-title: {title}
-summary: {summary}
-group: {group}
-order: {order}
-devices: [cpu, gpu]
-explanation: >
-  The same sum of three numbers in each framework, a starting point written by `python -m generator new`: replace
-  it with the task's code and say here what differs between the three versions, and why it matters.
-compare:
-  tolerance: {{rtol: 1.0e-6, atol: 1.0e-6}}
-expected_output:
-  all: ["sum: 6.0"]
-"""
 
 
-def cmd_new(args, settings: Settings) -> int:
-    """Scaffold snippets/TASK/: three scripts that publish a RESULT and a minimal task.yml, valid and passing as is."""
-    import re
-    from .models import ID_PATTERN
-    tid = args.task
-    if not re.fullmatch(ID_PATTERN.strip("^$"), tid):
-        print(f"new: {tid!r} is not a task id (lowercase letters, digits and '-', at most 64)", file=sys.stderr)
-        return 2
-    folder = settings.root / settings.snippets_dir / tid
-    if folder.exists() or folder.is_symlink():
-        print(f"new: {folder.relative_to(settings.root)} exists already; nothing written", file=sys.stderr)
-        return 2
-    project = _load(settings)
-    if project is None:
-        return 2
-    groups = [g.id for g in project.groups.groups]
-    group = args.group or groups[0]
-    if group not in groups:
-        print(f"new: unknown group {group!r}; groups: {', '.join(groups)}", file=sys.stderr)
-        return 2
-    orders = [s.task.order for s in project.tasks.values() if s.task.group == group]
-    order = args.order if args.order is not None else (max(orders, default=0) // 10 + 1) * 10
-    title = args.title or tid.replace("-", " ").capitalize()
-    folder.mkdir(parents=True)
-    (folder / "task.yml").write_text(TASK_YML.format(
-        title=json.dumps(title, ensure_ascii=False), group=group, order=order,
-        summary=json.dumps("The sum of three numbers in PyTorch, TensorFlow and Keras.")), "utf-8")
-    for fw, code in SCAFFOLD.items():
-        (folder / f"{fw}.py").write_text(code.format(title=title.replace("\n", " ")), "utf-8")
-    rel = folder.relative_to(settings.root)
-    print(f"wrote {rel}/task.yml, pytorch.py, tensorflow.py, keras.py (group {group}, order {order}); "
-          f"run it: python -m generator run {tid} -v")
-    return 0
+
 
 
 def cmd_render(args, settings: Settings) -> int:
     """Write the site as a folder that builds on its own (OUT/mkdocs.yml, OUT/docs/); executes what is not cached."""
-    from .export import export_site
-    from .machine import describe
-    from .render import SiteData, render_site
-    from .sources import load_results
-    from .tools.bench import read_results
+    from ..inputs.bench import read_results
+    from ..inputs.sources import load_results
+    from ..runs.machine import describe
+    from ..site.export import export_site
+    from ..site.render import SiteData, render_site
     project = _load(settings)
     if project is None:
         return 2
@@ -280,9 +152,9 @@ def cmd_options(args, settings: Settings | None) -> int:
 def cmd_merge(args, settings: Settings) -> int:
     """Each DIR is a run store, a folder of run stores (shard artifacts), or a folder of frozen records (the GPU
     job's artifact), which go into the records folder."""
-    from .cache import Store
-    from .freeze import is_records_dir, merge_records
-    from .shard import store_dirs
+    from ..runs.frozen import is_records_dir, merge_records
+    from ..runs.shard import store_dirs
+    from ..runs.store import Store
     project = None
     for d in map(Path, args.dir):
         stores = store_dirs(d)
@@ -306,7 +178,7 @@ def cmd_merge(args, settings: Settings) -> int:
 
 def cmd_record(args, settings: Settings) -> int:
     """Make the GPU runs on this machine and write them as frozen records (see README, Contributing GPU records)."""
-    from .freeze import record
+    from ..app.record import record
     project = _load(settings)
     if project is None:
         return 2
@@ -332,18 +204,18 @@ def cmd_build(args, settings: Settings) -> int:
 
 
 def cmd_bench(args, settings: Settings) -> int:
-    from .tools.bench import main as bench_main
+    from ..tools.bench import main as bench_main
     return bench_main(args)
 
 
 def cmd_watch(args, settings: Settings) -> int:
     """Re-run what changes in content/ and snippets/ on warm workers and print the results, until Ctrl-C."""
-    from .live import watch_command
+    from ..app.watch import watch_command
     return watch_command(settings)
 
 
 def cmd_check_sources(args, settings: Settings) -> int:
-    from .sources import check_command
+    from ..app.check_sources import check_command
     return check_command(args, settings)
 
 

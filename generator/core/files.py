@@ -5,9 +5,11 @@ Snippets and content come from strangers. A symlink in a pull request could publ
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import stat
+import tempfile
 import tokenize
 from pathlib import Path
 
@@ -54,3 +56,23 @@ def python_source(data: bytes) -> str:
     SyntaxError for an unknown or wrong encoding."""
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     return data.decode(encoding)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write a file so that readers see the old content or the new, never a part: a temporary file beside it
+    (named `.tmp-*.partial`, so it never looks like an entry), fsync, then os.replace. Raises OSError."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".partial")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def digest(data: bytes | str) -> str:
+    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()

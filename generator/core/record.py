@@ -11,11 +11,16 @@ import binascii
 import hashlib
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
-from typing import Annotated
-
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 # Every text field a record carries is capped, so no snippet can make a page, an index or a JSON file huge.
 TEXT_CAP = 64 * 1024

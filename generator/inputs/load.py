@@ -10,14 +10,17 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from . import facts as fx
-from . import models as m
-from .errors import DataError, Problem
-from .files import UnsafeFile, is_regular_dir, python_source, read_bytes
+from ..core.errors import DataError, Problem
+from ..core.files import UnsafeFile, is_regular_dir, python_source, read_bytes
+from ..core.runners import FRAMEWORKS
+from ..inputs import facts as fx
+from ..inputs import models as m
 from .markdown_rules import unsafe_text
-from .yamlio import compose as _compose, line_of as _line_of, read_yaml, rel as _rel
-from .runners import FRAMEWORKS
 from .sources import url_problem
+from .yamlio import compose as _compose
+from .yamlio import line_of as _line_of
+from .yamlio import read_yaml
+from .yamlio import rel as _rel
 
 CONTENT_FILES: dict[str, type[BaseModel]] = {
     "frameworks.yml": m.FrameworksFile,

@@ -10,8 +10,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from ..core.runners import FRAMEWORKS, RUN_KEYS
 from .asof import FORMAT_HELP, validate_as_of
-from .runners import FRAMEWORKS, RUN_KEYS
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 MAX_TIMEOUT_S = 3600.0  # a task may ask for at most an hour

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import Problem
-from .files import UnsafeFile, read_bytes
+from ..core.errors import Problem
+from ..core.files import UnsafeFile, read_bytes
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser where present: same nodes, much faster
 

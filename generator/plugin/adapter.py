@@ -13,16 +13,16 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from .errors import DataError
-from .export import generated_files, site_nav
-from .load import load_project
-from .machine import describe
-from .pipeline import run_build
-from .render import Page, SiteData, render_site
-from .report import failure_line, summary, unverified_line
-from .settings import Settings, SettingsError, make_settings
-from .sources import load_results
-from .tools.bench import read_results
+from ..app.build import run_build
+from ..app.report import failure_line, summary, unverified_line
+from ..core.errors import DataError
+from ..core.settings import Settings, SettingsError, make_settings
+from ..inputs.bench import read_results
+from ..inputs.load import load_project
+from ..inputs.sources import load_results
+from ..runs.machine import describe
+from ..site.export import generated_files, site_nav
+from ..site.render import TEMPLATES, Page, SiteData, render_site
 
 log = logging.getLogger("mkdocs.plugins.generator")
 
@@ -57,7 +57,7 @@ class GeneratorPlugin(BasePlugin[_Options]):
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
         if self.serving:
-            from .live import Live
+            from .preview import Live
             self.live = Live(dirty=dirty)
 
     def on_shutdown(self):
@@ -83,7 +83,7 @@ class GeneratorPlugin(BasePlugin[_Options]):
 
     def on_files(self, files: Files, config) -> Files:
         if self.error is not None:  # serving with invalid data: every page of the last good site shows the problems
-            from .render import fence
+            from ..site.markup import fence
             body = fence("\n".join(str(p) for p in self.error.problems), "text").replace("\n", "\n    ")
             md = (f"# The data has problems\n\n!!! failure \"{len(self.error.problems)} problem(s); fix them and save: "
                   f"this page comes back as it was\"\n\n    {body}\n")
@@ -97,7 +97,7 @@ class GeneratorPlugin(BasePlugin[_Options]):
         for task in build.unverified_tasks:
             log.warning("%s: %s", *unverified_line(task, build))
         log.info(f"generator: {summary(build)}")
-        from .freeze import frozen_lines, strict_failure
+        from ..app.report import frozen_lines, strict_failure
         for line in frozen_lines(build):  # stale records are shown as stale; only `strict` makes them fail the build
             log.info(line)
         if self.settings.strict and strict_failure(build) and not self.serving:
@@ -143,7 +143,7 @@ class GeneratorPlugin(BasePlugin[_Options]):
 
     def on_serve(self, server, config, builder):
         root = self.settings.root
-        paths = [root / self.settings.content_dir, root / self.settings.snippets_dir, Path(__file__).parent / "templates"]
+        paths = [root / self.settings.content_dir, root / self.settings.snippets_dir, TEMPLATES]
         if self.settings.templates_path:
             paths.append(self.settings.templates_path)
         if self.live is not None:

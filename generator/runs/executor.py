@@ -22,81 +22,37 @@ import sys
 import tempfile
 import time
 from collections import deque
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
+from ..core.record import Exit, ExitKind, RunRecord
+from ..core.runners import WORKER_ENVS
+from ..core.settings import Settings
 from .machine import cpu_name, env_versions, gpu_name, python_version
 from .plan import Run
-from .record import Exit, ExitKind, RunRecord
-from .runners import WORKER_ENVS
-from .settings import Settings
+from .workers import (
+    KILL_GRACE_S,
+    TMP_PREFIX,
+    Stats,
+    Worker,
+    WorkerStartError,
+    _alive,
+    _tail,
+    clean_stale_tmp,
+)
 
-KILL_GRACE_S = 2.0
 ANSWER_GRACE_S = 15.0   # a worker must report a run this long after the run's own timeout (at most), or it is replaced
 START_LIMIT_S = 300.0   # a worker must be ready (frameworks imported) within this
-TMP_PREFIX = "generator-runs-"
 MAX_EVENT_BYTES = 16 * 2**20  # capped output (2 x 256 KiB, JSON-escaped) and up to 4 figures of 1 MiB in base64
 
 
-@dataclass
-class Worker:
-    env: str
-    device: str
-    proc: subprocess.Popen
-    channel: socket.socket
-    log: Path
-    started: float
-    buffer: bytes = b""
-    ready: bool = False
-    run: Run | None = None
-    run_started: float = 0.0
-    child_pid: int | None = None
-    import_s: float | None = None
-    rundir: Path | None = None
-    idle_since: float = 0.0   # when it last became free (kept workers are stopped after a while idle)
-    cancelled: bool = False   # the run it serves was superseded: its process is killed as soon as it is known
 
 
-@dataclass
-class Stats:
-    imports: dict[str, list[float]] = field(default_factory=dict)  # env/device -> import seconds of each worker
-    workers_started: int = 0
-    wall_s: float = 0.0
-
-    @property
-    def framework_imports(self) -> int:
-        return sum(len(v) for v in self.imports.values())
 
 
-class WorkerStartError(RuntimeError):
-    """A worker could not start (its frameworks failed to import); the message carries its log's last lines."""
-
-    def __init__(self, message: str, env: str = "", device: str = ""):
-        super().__init__(message)
-        self.env, self.device = env, device
 
 
-def clean_stale_tmp(unowned_after_s: float = 6 * 3600.0) -> int:
-    """Remove the temporary folders of builds that died (SIGKILL leaves them). A folder is removed only when the
-    build that wrote its `owner` file is gone, or, with no owner file (another version's build), when nothing in it
-    changed for `unowned_after_s`. A live build's folder is never touched. Returns how many were removed."""
-    removed = 0
-    for path in Path(tempfile.gettempdir()).glob(f"{TMP_PREFIX}*"):
-        try:
-            owner = path / "owner"
-            if owner.exists():
-                pid = int(owner.read_text() or "0")
-                if pid <= 0 or _alive(pid):
-                    continue
-            elif time.time() - max((p.stat().st_mtime for p in (path, *path.iterdir())), default=0) < unowned_after_s:
-                continue
-        except (OSError, ValueError):
-            continue
-        shutil.rmtree(path, ignore_errors=True)
-        removed += 1
-    return removed
 
 
 class Executor:
@@ -131,11 +87,11 @@ class Executor:
         threads = str(max(1, (os.cpu_count() or 1) // self.settings.workers))
         env_vars.setdefault("OMP_NUM_THREADS", threads)
         env_vars["PYTHONHASHSEED"] = "0"  # read at interpreter start; every forked run inherits the worker's seed
-        env_vars["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).parent.parent), env_vars.get("PYTHONPATH")]))
+        env_vars["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[2]), env_vars.get("PYTHONPATH")]))
         log_path = self.tmp / f"worker-{env}-{device}-{self.started_total}.log"
         with open(log_path, "wb") as log:
             proc = subprocess.Popen(
-                [sys.executable, "-P", "-m", "generator.worker", env, str(theirs.fileno()),
+                [sys.executable, "-P", "-m", "generator.runs.worker", env, str(theirs.fileno()),
                  ",".join(spec.preload if self.settings.preload else ())],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, pass_fds=(theirs.fileno(),),
                 env=env_vars, cwd=self.tmp, start_new_session=True)
@@ -434,20 +390,5 @@ class Executor:
             time.sleep(0.05)
 
 
-def _alive(pid: int) -> bool:
-    """Whether a process still exists (the worker reaps its run before it reports it done)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
-def _tail(path: Path, lines: int = 15) -> str:
-    try:
-        text = path.read_text("utf-8", "replace")
-    except OSError:
-        return "(no log)"
-    return "\n".join(text.rstrip().splitlines()[-lines:]) or "(empty log)"

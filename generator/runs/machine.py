@@ -9,7 +9,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from .runners import WORKER_ENVS
+from ..core.runners import WORKER_ENVS
 
 
 @lru_cache(maxsize=None)

@@ -1,20 +1,15 @@
 """Stage 2, plan: every run the site needs, each with its cache key, and what the cache already holds."""
 from __future__ import annotations
 
-import hashlib
-import json
-import platform
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
-from .load import Project, TaskSpec
-from .machine import env_versions, gpu_name
-from .record import RunRecord, SkipKind
-from .runners import RUNNERS, Runner
-from .settings import Settings
-
-RUNNER_VERSION = "2"  # bump when the meaning of a record changes
+from ..core.record import RunRecord, SkipKind
+from ..core.runners import RUNNERS, Runner
+from ..core.settings import Settings
+from ..inputs.load import Project
+from .keys import cache_key
+from .machine import gpu_name
 
 
 @dataclass(frozen=True)
@@ -50,26 +45,8 @@ class Plan:
         return [r for r in self.runs if r.id not in self.cached and not r.skip]
 
 
-@lru_cache(maxsize=1)
-def _runner_source_hash() -> str:
-    return hashlib.sha256((Path(__file__).parent / "worker.py").read_bytes()).hexdigest()[:16]
 
 
-def cache_key(spec: TaskSpec, runner: Runner, device: str, timeout: float, settings: Settings) -> str:
-    """What determines a run's record: the script's bytes, the runner, the device kind, the task settings that change
-    how it runs or is judged, the limits, the framework versions (local build label dropped), Python, the worker."""
-    parts = {
-        "task": spec.id,
-        "script": hashlib.sha256(spec.code[runner.framework]).hexdigest(),
-        "runner": runner.key,
-        "device": device,
-        "timeout": timeout,
-        "limits": [settings.memory_limit_mb, settings.output_limit_kb],
-        "versions": env_versions(runner.env, local=False),
-        "python": platform.python_version(),
-        "runner_version": [RUNNER_VERSION, _runner_source_hash()],
-    }
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
 def devices_here(settings: Settings) -> list[str]:
@@ -104,6 +81,6 @@ def make_plan(project: Project, settings: Settings, store, tasks: list[str] | No
         record = store.get(run.key)
         if record is not None and record.id == run.id and record.device == run.device:
             plan.cached[run.id] = record
-    from .freeze import attach_frozen
+    from .frozen import attach_frozen
     attach_frozen(plan, project, settings)  # read before anything runs, like the store
     return plan

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .cache import Store
+from .store import Store
 
 
 def parse_shard(text: str) -> tuple[int, int]:

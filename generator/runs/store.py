@@ -1,38 +1,20 @@
 """The run store: content-addressed records, written atomically, damaged entries ignored."""
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import os
-import tempfile
 import threading
 from collections import OrderedDict
-from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
-from .record import RunRecord
+from ..core.files import atomic_write
+from ..core.record import RunRecord
 
 # Not under "mkdocs.": a damaged cache is the machine's problem, not the author's, so it must not fail a --strict build.
 log = logging.getLogger("generator.cache")
 FORMAT = 2
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write a file so that readers see the old content or the new, never a part: a temporary file beside it
-    (named `.tmp-*.partial`, so it never looks like an entry), fsync, then os.replace. Raises OSError."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".partial")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 RECORDS_KEPT = 2048
@@ -133,77 +115,9 @@ class Store:
 
 
 # ----------------------------------------------------------------------------- derived files
-# What a build makes from records and sources and that costs real time (charts, notebooks, zips) is kept by the hash
-# of its inputs: in memory for the preview server's rebuilds, on disk (STORE/derived/) for the next build. The key
-# includes the generator's own code and the versions of the libraries that write those bytes, so a change to either
-# makes new files rather than serving old ones.
-MEMORY_LIMIT = 128 * 2**20
-DERIVED_HEADER = b"generator-derived-1\n"
-_memory: OrderedDict[str, bytes] = OrderedDict()
-_memory_bytes = 0
 
 
-@lru_cache(maxsize=1)
-def code_version() -> str:
-    """The generator's code (its modules and templates) and the libraries that write derived files."""
-    from .machine import package_version
-    package = Path(__file__).resolve().parent
-    h = hashlib.sha256()
-    for path in sorted([*package.glob("*.py"), *package.glob("templates/**/*")]):
-        if path.is_file():
-            h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    for name in ("matplotlib", "nbformat", "rich"):
-        h.update(f"{name}={package_version(name)}".encode())
-    return h.hexdigest()
-
-
-def forget() -> None:
-    """Drop what this process keeps in memory (derived files and parsed records); the store on disk stays."""
-    global _memory_bytes
+def forget_records() -> None:
+    """Drop the parsed records this process keeps in memory; the store on disk stays."""
     with _lock:
-        _memory.clear()
-        _memory_bytes = 0
         _records.clear()
-
-
-def digest(data: bytes | str) -> str:
-    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
-
-
-def derived(store: Path | None, kind: str, inputs, make: Callable[[], bytes], suffix: str = ".bin") -> bytes:
-    """`make()`, or the bytes it made before from the same `inputs` (JSON data naming everything the bytes depend
-    on). A damaged or unwritable store only costs a remake; a failed `make` caches nothing."""
-    global _memory_bytes
-    key = digest(json.dumps([FORMAT, code_version(), kind, inputs], sort_keys=True, default=str))
-    with _lock:
-        if key in _memory:
-            _memory.move_to_end(key)
-            return _memory[key]
-    path = Path(store) / "derived" / kind / f"{key}{suffix}" if store is not None else None
-    data = None
-    if path is not None:
-        try:
-            entry = path.read_bytes()
-        except OSError:
-            entry = b""
-        # an entry is a header, the digest of its bytes, then the bytes: a damaged one is made again, never served
-        body = entry[len(DERIVED_HEADER) + 32:]
-        if entry.startswith(DERIVED_HEADER) and hashlib.sha256(body).digest() == entry[len(DERIVED_HEADER):len(DERIVED_HEADER) + 32]:
-            data = body
-        elif entry:
-            log.warning(f"derived file {path} is damaged; making it again")
-    if data is None:
-        data = make()
-        if path is not None:
-            try:
-                atomic_write(path, DERIVED_HEADER + hashlib.sha256(data).digest() + data)
-            except OSError:
-                pass  # the next build makes it again
-    with _lock:
-        if key not in _memory and len(data) <= MEMORY_LIMIT // 8:
-            _memory[key] = data
-            _memory_bytes += len(data)
-            while _memory_bytes > MEMORY_LIMIT:
-                _, old = _memory.popitem(last=False)
-                _memory_bytes -= len(old)
-    return data

@@ -69,7 +69,9 @@ def _classes(style) -> tuple[str, ...]:
 class _Terminal:
     def __init__(self) -> None:
         try:  # styles need rich (installed where the site is built); the plain text never does, so a machine that
-            from rich.ansi import AnsiDecoder  # only records runs (pydantic and PyYAML) checks expected output alike
+            from rich.ansi import (
+                AnsiDecoder,  # only records runs (pydantic and PyYAML) checks expected output alike
+            )
             self.decoder = AnsiDecoder()   # keeps the SGR style state
         except ImportError:
             self.decoder = None

@@ -11,9 +11,9 @@ import re
 from fractions import Fraction
 from functools import lru_cache
 
-from .load import Project
+from ..core.record import Checked, CrossCheck, ExitKind, RunRecord, SkipKind, Status
+from ..inputs.load import Project
 from .plan import Plan, Run
-from .record import Checked, CrossCheck, ExitKind, RunRecord, SkipKind, Status
 from .terminal import Line, Span, line_text, plain, screen
 
 # Framework start-up chatter that says nothing about the snippet (kept in the raw record, not published).

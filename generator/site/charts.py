@@ -5,10 +5,9 @@ import io
 from pathlib import Path
 from typing import Callable
 
-from .cache import derived
-from .record import Checked
-from .runners import RUNNERS
-
+from ..core.record import Checked
+from ..core.runners import RUNNERS
+from .derived import derived
 
 
 def colours() -> dict[str, str]:

@@ -20,12 +20,12 @@ import zipfile
 from functools import lru_cache
 from pathlib import Path
 
-from .cache import derived, digest
-from .files import UnsafeFile, read_bytes
-from .record import Checked
-from .runners import FRAMEWORK_LABELS, FRAMEWORKS, RUNNERS
-from .terminal import ansi
-from .verify import published
+from ..core.files import UnsafeFile, digest, read_bytes
+from ..core.record import Checked
+from ..core.runners import FRAMEWORK_LABELS, FRAMEWORKS, RUNNERS
+from ..runs.terminal import ansi
+from ..runs.verify import published
+from .derived import derived
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 # a script's import -> the distribution that provides it, where the names differ

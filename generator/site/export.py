@@ -103,7 +103,7 @@ def generated_files(project, build, assets: Mapping[str, bytes], store: Path | N
     notebooks and zip, verification.json. `store`: the run store's folder, where notebooks and zips made from the
     same inputs are kept."""
     from .downloads import task_files
-    from .report import verification_json
+    from .verification import verification_json
     files = dict(assets)
     by_task: dict[str, list] = {}
     for o in build.outcomes:

@@ -7,24 +7,22 @@ escaped or fenced here so that no input can create markup or an attribute on the
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import charts
-from .load import Project
-from .pipeline import BuildResult
-from .record import Checked, SkipKind, Status
-from .runners import FRAMEWORK_LABELS, FRAMEWORKS, RUNNERS
-from .verify import clean
-from .sources import report_markdown
+from ..core.record import Checked, SkipKind, Status
+from ..core.runners import FRAMEWORK_LABELS, FRAMEWORKS, RUNNERS
+from ..inputs.load import Project
+from ..runs.result import BuildResult
+from ..runs.verify import clean
+from ..site import charts
+from .markup import fence, indent, inline, md, text
+from .verification import report_markdown
 
 TEMPLATES = Path(__file__).parent / "templates"
-# every character Markdown or HTML could read as syntax becomes a numeric character reference
-_SPECIAL = re.compile(r"[&<>\"'`*_{}\[\]()#+!|~:\\=$^]")
 
 
 @dataclass(frozen=True)
@@ -45,43 +43,16 @@ class SiteData:
     extra: dict = field(default_factory=dict)
 
 
-def text(value) -> Markup:
-    """Plain text, safe anywhere in Markdown: a table cell, a heading, an admonition title, an attribute value.
-    Markdown and HTML syntax characters become character references, line breaks spaces."""
-    s = str(value).replace("\r", " ").replace("\n", " ")
-    return Markup(_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", s))
 
 
-def fence(value: str, lang: str = "") -> Markup:
-    """A fenced code block that no backtick run inside the text can close early."""
-    longest = max((len(m) for m in re.findall(r"`+", value)), default=0)
-    ticks = "`" * max(3, longest + 1)
-    return Markup(f"{ticks}{lang}\n{value.rstrip()}\n{ticks}")
 
 
-_CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
 
 
-def inline(value: str) -> Markup:
-    """Markdown from content/ on one line: a list item, a table cell. Line breaks become spaces and a pipe outside code
-    is escaped, so the text cannot end a table cell or a list item early."""
-    s = " ".join(str(value).split())
-    out, pos = [], 0
-    for m in _CODE_SPAN.finditer(s):
-        out += [s[pos:m.start()].replace("|", "\\|"), m.group()]
-        pos = m.end()
-    out.append(s[pos:].replace("|", "\\|"))
-    return Markup("".join(out))
 
 
-def indent(value: str, width: int = 4) -> Markup:
-    pad = " " * width
-    return Markup("\n".join(pad + line if line.strip() else "" for line in str(value).split("\n")))
 
 
-def md(value: str) -> Markup:
-    """Markdown from content/ (checked by the loader: no raw HTML, no attribute lists, only web links)."""
-    return Markup(value.strip())
 
 
 def environment(overrides: Path | None = None, bytecode_cache=None) -> Environment:
@@ -143,7 +114,7 @@ class Renderer:
             self._render("verification.md.j2", "verification.md", "generator/verify.py"),
             self._render("tasks_index.md.j2", "tasks/index.md", f"{content}/groups.yml"),
         ]
-        from .taskpage import TaskPage  # imports this module
+        from .taskpage import TaskPage
         for g, tasks in self.groups_with_tasks():
             if tasks:
                 pages.append(self._render("group.md.j2", f"tasks/{g.id}.md", f"snippets/{tasks[0].id}/task.yml",

@@ -13,20 +13,18 @@ import re
 
 from markupsafe import Markup
 
-from .record import Checked, Status
-from .render import text
-from .runners import FRAMEWORK_LABELS
-from . import downloads, terminal
-from .verify import published
+from ..core.record import Checked, Status
+from ..core.runners import FRAMEWORK_LABELS
+from ..runs import terminal
+from ..runs.verify import published
+from ..site import downloads
+from .markup import line, text
 
 # the CSS class of a tab label's flag (docs/assets/output.css draws its symbol), worst first
 FLAGS = [(Status.CRASHED, "crashed"), (Status.TIMED_OUT, "timed-out"), (Status.MISMATCHED, "mismatched"),
          (Status.FAILED, "failed")]
 
 
-def line(value) -> Markup:
-    """`text`, and `/` as a character reference: the text can start a line inside a block without closing it."""
-    return Markup(str(text(value)).replace("/", "&#47;"))
 
 
 def _number(x: float | None) -> str:

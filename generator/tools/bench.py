@@ -17,13 +17,13 @@ import time
 import urllib.request
 from pathlib import Path
 
-from ..load import load_project
-from ..machine import cpu_name, package_version
-from ..plan import make_plan
-from ..record import RunRecord
-from ..cache import Store
-from ..runners import FRAMEWORKS, RUNNERS, WORKER_ENVS
-from ..settings import Settings
+from ..runs.store import Store
+from ..inputs.load import load_project
+from ..runs.machine import cpu_name, package_version
+from ..runs.plan import make_plan
+from ..core.record import RunRecord
+from ..core.runners import FRAMEWORKS, RUNNERS, WORKER_ENVS
+from ..core.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
@@ -74,8 +74,8 @@ class _Peak:
                     try:
                         rss = p.memory_info().rss
                         total += rss
-                        # a worker is a direct child running generator.worker; its forked runs share that command line
-                        if p.ppid() == self.proc.pid and "generator.worker" in " ".join(p.cmdline()):
+                        # a worker is a direct child running generator.runs.worker; its forked runs share that command line
+                        if p.ppid() == self.proc.pid and "generator.runs.worker" in " ".join(p.cmdline()):
                             self.per_worker[p.pid] = max(self.per_worker.get(p.pid, 0), rss)
                     except psutil.Error:
                         continue
@@ -144,7 +144,8 @@ def _plain_mkdocs(project: Path, cache: Path, work: Path, repeat: int) -> tuple[
     subprocess.run([sys.executable, "-m", "generator", "--root", str(project), "render", "--out", str(rendered),
                     "--cache-dir", str(cache)], env=ENV, check=True, capture_output=True)
     import yaml
-    from ..export import _Dumper, load_config
+
+    from ..site.export import _Dumper, load_config
     cfg = load_config(project / "mkdocs.yml")  # keeps tags (the tab slug function) as they are
     cfg["plugins"] = ["search"]
     cfg["docs_dir"] = str(rendered)
@@ -360,13 +361,6 @@ def _ran_ok(record: RunRecord, expected_failure: bool) -> bool:
     return finished != expected_failure
 
 
-def read_results(root: Path) -> dict | None:
-    """The latest full `make bench` figures (bench/results.json), or None (missing, unreadable or a quick run)."""
-    try:
-        data = json.loads((root / "bench" / "results.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    return None if not isinstance(data, dict) or data.get("quick") else data
 
 
 def table(r: dict) -> str:
