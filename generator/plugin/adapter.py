@@ -41,7 +41,7 @@ class GeneratorPlugin(BasePlugin[_Options]):
         self.error: DataError | None = None
         self.project = None
         self.memo: dict = {}  # records of runs that are not cached (timeouts, crashes), kept across preview rebuilds
-        self.live = None  # serving: warm workers, page cache and file watcher that outlive rebuilds (live.py)
+        self.live = None  # serving: warm workers, page cache and file watcher that outlive rebuilds (preview.py)
 
     def load_config(self, options, config_file_path=None):
         self.config = _Options(config_file_path=config_file_path)
@@ -116,7 +116,7 @@ class GeneratorPlugin(BasePlugin[_Options]):
         return files
 
     def on_pre_build(self, config):
-        if self.live is not None:  # the preview reuses what does not change between rebuilds (live.py)
+        if self.live is not None:  # the preview reuses what does not change between rebuilds (preview.py)
             self.live.before_build(config)
 
     @event_priority(-100)  # after every other plugin has written its files

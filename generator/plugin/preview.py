@@ -1,4 +1,12 @@
-"""The live preview under mkdocs serve: page, search, copy and theme caches, so a rebuild redoes only what changed."""
+"""The live preview under `mkdocs serve`: rebuilds that redo only what changed.
+
+- `PageCache`: MkDocs converts every page's Markdown to HTML on every rebuild; the cache reuses the HTML of a page whose
+  Markdown, the site's set of files (what links resolve against) and the Markdown settings are unchanged. Theme
+  templates are compiled once (a Jinja bytecode cache) instead of on every rebuild. Navigation, search and every
+  page's template are still rebuilt each time, so they cannot go stale.
+- `SearchCache`, `CopyCache`: the search index and static files are written again only where they changed.
+- `Live`: what the plugin keeps for the whole of `mkdocs serve` (the pool of warm workers, these caches, the watcher).
+"""
 from __future__ import annotations
 
 import hashlib

@@ -5,7 +5,7 @@ and lives while its environment has runs left. A worker that dies (a snippet may
 snippet may stop it) is killed and replaced; only the run it was serving is affected. Every event is checked against
 the run it claims before it becomes a record.
 
-With `keep=True` (the live preview, `generator/live.py`) the executor outlives one batch of runs: an idle warm worker
+With `keep=True` (the live preview, `generator/runs/pool.py`) the executor outlives one batch of runs: an idle warm worker
 is kept (one per environment and device) for the next batch, `step()` is called by a long-lived thread, and a run can
 be cancelled when its script changed again. Each run goes through the same code path either way.
 """

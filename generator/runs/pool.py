@@ -1,18 +1,13 @@
-"""The live preview: warm workers that outlive builds, rebuilds that redo only what changed, and `generator watch`.
+"""Warm workers that outlive builds, for the live preview (`plugin/preview.py`) and `generator watch` (`app/watch.py`).
 
-- `LivePool`: one long-lived thread owns an `Executor(keep=True)`. Builds hand it their cache misses; a warm worker
-  that has already imported its frameworks forks each run, exactly as in a build (same code path: per-run deadline,
-  socket channel, event checks, limits). Workers start lazily (on a run's first need), the idle ones are stopped
-  after `IDLE_S`, all of them when the server stops (on_shutdown and atexit), and they are replaced when what they
-  run with changes (requirements.txt, the installed packages, generator/worker.py). A run whose script changes again
-  while it runs is cancelled (its process killed; the worker stays warm).
-- A build waits for its runs at most `PREVIEW_WAIT_S`: a run that takes longer is published as "running…" and the
-  pool asks the server for a rebuild when it ends, so a hanging snippet never holds up the preview of any page.
-- `PageCache`: MkDocs converts every page's Markdown to HTML on every rebuild; the cache reuses the HTML of a page whose
-  Markdown, the site's set of files (what links resolve against) and the Markdown settings are unchanged. Theme
-  templates are compiled once (a Jinja bytecode cache) instead of on every rebuild. Navigation, search and every
-  page's template are still rebuilt each time, so they cannot go stale.
-- `Watcher`: file changes through inotify (watchdog's native observer) instead of MkDocs' 0.5 s polling.
+`LivePool`: one long-lived thread owns an `Executor(keep=True)`. Builds hand it their cache misses; a warm worker that
+has already imported its frameworks forks each run, exactly as in a build (same code path: per-run deadline, socket
+channel, event checks, limits). Workers start lazily (on a run's first need), the idle ones are stopped after
+`IDLE_S`, all of them when the server stops (on_shutdown and atexit), and they are replaced when what they run with
+changes (requirements.txt, the installed packages, the worker's code). A run whose script changes again while it runs
+is cancelled (its process killed; the worker stays warm). A build waits for its runs at most `PREVIEW_WAIT_S`: a run
+that takes longer is published as "running…" and the pool asks the server for a rebuild when it ends, so a hanging
+snippet never holds up the preview of any page.
 """
 from __future__ import annotations
 
