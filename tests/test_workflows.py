@@ -488,3 +488,14 @@ def test_deploy_and_build_run_only_on_main():
     deploy = wf["jobs"]["deploy"]
     assert deploy["needs"] == "build" and deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert [s.get("uses", "").split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
+
+
+def test_the_readme_lists_the_repository_settings_the_workflows_assume():
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme.split("## CI: from pull request to Pages", 1)[1].split("\n## ", 1)[0]
+    settings = section.split("**Repository settings**", 1)[1]
+    for needed in ("runner group", ".github/workflows/gpu.yml@refs/heads/main", "ephemeral", "unprivileged user",
+                   "outside collaborators", "Read repository contents", "github-pages"):
+        assert needed in settings, needed
+    variables = set(re.findall(r"vars\.(\w+)", (WORKFLOWS / "gpu.yml").read_text()))
+    assert variables == {"GPU_RECORDS_REPOSITORY"} and all(f"`{v}`" in settings for v in variables)
