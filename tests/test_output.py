@@ -334,3 +334,22 @@ def test_verification_json_names_figure_files_not_bytes(built):
     fig = run["outcome"]["figures"][0]
     assert "data" not in fig and fig["file"] == f"assets/figures/{fig['sha256']}.png" and fig["alt"] == "Training loss"
     assert run["stdout"] == "Epoch 1/2\n" + KERAS_FINAL
+
+
+def test_plain_output_takes_the_fast_path_and_gives_the_same_lines():
+    """Output without control characters is split into lines directly; the lines must be exactly what replaying it
+    cell by cell gives (tabs, trailing blanks, long lines, CRLF, many lines)."""
+    import random
+
+    def replayed(text):
+        term = terminal._Terminal()
+        term.feed(text.replace("\r\n", "\n"))
+        return term.result()
+
+    rng = random.Random(7)
+    alphabet = "ab \t\n\n\u00e9\u4e2d   xyz"
+    cases = ["", "\n", "a\tb\n\tc  \n", "x" * 5000 + "\nend", "a\r\nb\r\n", "line\n" * (terminal.MAX_LINES + 5)]
+    cases += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120))) for _ in range(500)]
+    for text in cases:
+        assert terminal.screen(text) == replayed(text), repr(text)[:120]
+    assert terminal.screen("a\rb") == replayed("a\rb")  # a control character: replayed, not split

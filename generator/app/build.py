@@ -16,6 +16,7 @@ from ..runs.result import BuildResult
 from ..runs.store import Store
 from ..runs.verify import verify
 from ..runs.workers import Stats
+from .apinames import check_prose
 
 
 def run_build(settings: Settings, project: Project | None = None, tasks: list[str] | None = None,
@@ -62,9 +63,12 @@ def run_build(settings: Settings, project: Project | None = None, tasks: list[st
         with _progress(settings, len(misses)) as progress, _term_as_interrupt():
             stats = Executor(settings, on_record, progress).run_all(misses)
     outcomes = verify(project, plan, records, running)
+    api = None
+    if tasks is None and runners is None and devices is None:  # a whole build: the prose's API names too
+        api = check_prose(settings, project)
     executed = sum(1 for r in misses if r.id in records)
     return BuildResult(project, plan, outcomes, stats, executed, time.monotonic() - t0,
-                       list(store.warnings) + plan.warnings)
+                       list(store.warnings) + plan.warnings, api)
 
 
 @contextlib.contextmanager

@@ -66,17 +66,28 @@ def unverified_line(task: str, result: BuildResult) -> tuple[str, str]:
                                          "nothing verified it in this build")
 
 
+def api_lines(result: BuildResult, fmt: str = "text") -> list[str]:
+    """Every API name in the prose that does not exist as the prose states it: `file:line: key: message`."""
+    problems = result.api.problems if result.api else []
+    if fmt != "github":
+        return [o.line() for o in problems]
+    return [annotation(o.span.file, o.span.line, "API name", f"{o.span.key}: {o.message}") for o in problems]
+
+
 def failure_lines(result: BuildResult, root: Path, fmt: str) -> list[str]:
-    """Every failed run, then every task that nothing verified."""
+    """Every failed run, then every task that nothing verified, then every API name in the prose that does not
+    exist on the pinned versions."""
     unverified = [unverified_line(t, result) for t in result.unverified_tasks]
     if fmt != "github":
-        return [failure_line(o, root) for o in result.failures] + [f"{f}: {m}" for f, m in unverified]
-    return [annotation(_script_path(o, root), o.line, str(o.status), failure_line(o, root).split(": ", 1)[1])
-            for o in result.failures] + [annotation(f, None, "unverified", m) for f, m in unverified]
+        return ([failure_line(o, root) for o in result.failures] + [f"{f}: {m}" for f, m in unverified]
+                + api_lines(result))
+    return ([annotation(_script_path(o, root), o.line, str(o.status), failure_line(o, root).split(": ", 1)[1])
+             for o in result.failures] + [annotation(f, None, "unverified", m) for f, m in unverified]
+            + api_lines(result, fmt))
 
 
 def gate_failed(result: BuildResult) -> bool:
-    return bool(result.failures or result.unverified_tasks)
+    return bool(result.failures or result.unverified_tasks or (result.api and result.api.problems))
 
 
 def frozen_lines(result, fmt: str = "text", strict: bool = False) -> list[str]:

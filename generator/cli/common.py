@@ -65,4 +65,6 @@ def _report(result: BuildResult, fmt: str, root: Path) -> int:
     for line in failure_lines(result, root, fmt):
         print(line)
     print(f"generator: {summary(result)}")
+    if result.api is not None and result.api.outcomes:
+        print(f"generator: {result.api.summary()}")
     return 1 if gate_failed(result) else 0

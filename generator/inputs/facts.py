@@ -22,7 +22,7 @@ import difflib
 import re
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import AfterValidator, Field, model_validator
@@ -57,10 +57,21 @@ class Fact(Model):
     as_of: AsOfText
 
 
+class HistoricalApi(Model):
+    """An API name the prose presents as removed or deprecated: the build checks it really is gone or deprecated."""
+
+    name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$",
+                      description="The dotted name as the prose writes it, e.g. 'tf.compat.v1.Session'.")
+    status: Literal["removed", "deprecated"]
+    since: str = Field(min_length=2, description="The release that removed or deprecated it, e.g. 'TensorFlow 2.0'.")
+
+
 class FactsFile(Model):
     review_after_days: int = Field(default=DEFAULT_REVIEW_DAYS, ge=1,
                                    description="A dated fact older than this many days is due for review.")
     facts: list[Fact] = Field(min_length=1)
+    historical_apis: list[HistoricalApi] = Field(default_factory=list, description="API names the prose presents "
+                                                 "as removed or deprecated; the build checks each.")
 
     @model_validator(mode="after")
     def _no_references_in_facts(self) -> "FactsFile":

@@ -14,7 +14,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from ..app.build import run_build
-from ..app.report import failure_line, summary, unverified_line
+from ..app.report import api_lines, failure_line, summary, unverified_line
 from ..core.errors import DataError
 from ..core.settings import Settings, SettingsError, make_settings
 from ..inputs.bench import read_results
@@ -97,6 +97,10 @@ class GeneratorPlugin(BasePlugin[_Options]):
         for task in build.unverified_tasks:
             log.warning("%s: %s", *unverified_line(task, build))
         log.info(f"generator: {summary(build)}")
+        if build.api is not None and build.api.outcomes:
+            log.info(f"generator: {build.api.summary()}")
+            for line in api_lines(build):  # a name that does not exist fails `mkdocs build --strict`
+                log.warning(line)
         from ..app.report import frozen_lines, strict_failure
         for line in frozen_lines(build):  # stale records are shown as stale; only `strict` makes them fail the build
             log.info(line)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..core.record import Checked, SkipKind, Status
+from ..inputs.apinames import ApiReport
 from ..inputs.load import Project
 from .plan import Plan
 from .workers import Stats
@@ -18,6 +19,7 @@ class BuildResult:
     executed: int
     seconds: float
     warnings: list[str] = field(default_factory=list)
+    api: ApiReport | None = None  # the prose's API names, resolved (a whole build only)
 
     def count(self, *statuses: Status) -> int:
         return sum(o.status in statuses for o in self.outcomes)

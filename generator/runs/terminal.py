@@ -69,9 +69,7 @@ def _classes(style) -> tuple[str, ...]:
 class _Terminal:
     def __init__(self) -> None:
         try:  # styles need rich (installed where the site is built); the plain text never does, so a machine that
-            from rich.ansi import (
-                AnsiDecoder,  # only records runs (pydantic and PyYAML) checks expected output alike
-            )
+            from rich.ansi import AnsiDecoder  # only records runs (pydantic and PyYAML) checks expected output alike
             self.decoder = AnsiDecoder()   # keeps the SGR style state
         except ImportError:
             self.decoder = None
@@ -177,10 +175,17 @@ class _Terminal:
         return out
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # what only the terminal can replay (not \n or \t)
+
+
 def screen(text: str) -> list[Line]:
     """The lines a terminal shows after receiving `text`, each a list of styled spans."""
+    text = text.replace("\r\n", "\n")
+    if not _CONTROL.search(text):  # plain text (most output): the same lines, without replaying it cell by cell
+        return [[Span(t)] if (t := line.expandtabs(TAB)[:MAX_COLUMN].rstrip()) else []
+                for line in text.split("\n", MAX_LINES)[:MAX_LINES]]
     term = _Terminal()
-    term.feed(text.replace("\r\n", "\n"))
+    term.feed(text)
     return term.result()
 
 

@@ -101,15 +101,24 @@ def notebook(spec, framework: str, outcomes: list[Checked]) -> bytes:
 def _pins(root: Path) -> dict[str, str]:
     """normalised name -> the project's requirement line (`name==version`), from ROOT/requirements.txt."""
     try:
-        text = read_bytes(Path(root) / "requirements.txt", Path(root)).decode("utf-8")
-    except (OSError, UnsafeFile, UnicodeDecodeError):
+        data = read_bytes(Path(root) / "requirements.txt", Path(root))
+    except (OSError, UnsafeFile):
         return {}
+    return dict(_parse_pins(data))
+
+
+@lru_cache(maxsize=8)
+def _parse_pins(data: bytes) -> tuple[tuple[str, str], ...]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return ()
     out = {}
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip()
         if "==" in line:
             out[_norm(line.split("==", 1)[0])] = line
-    return out
+    return tuple(out.items())
 
 
 def _norm(name: str) -> str:
@@ -213,7 +222,10 @@ def task_files(spec, root: Path, outcomes: list[Checked], store: Path | None = N
     notebooks = {fw: derived(store, "notebook", _notebook_inputs(spec, fw, outcomes),
                              lambda fw=fw: notebook(spec, fw, outcomes), ".ipynb")
                  for fw in FRAMEWORKS if fw in spec.code}
-    task_yml, reqs = _task_yml(spec, root), requirements(spec, root)
+    task_yml = _task_yml(spec, root)
+    pins = _pins(root)
+    reqs = derived(store, "requirements", [{fw: digest(code) for fw, code in sorted(spec.code.items())}, sorted(pins.items())],
+                   lambda: requirements(spec, root).encode(), ".txt").decode()  # parsing the scripts costs more
     inputs = [tid, spec.task.title, spec.task.summary, {fw: digest(code) for fw, code in spec.code.items()},
               digest(task_yml), reqs, {fw: digest(data) for fw, data in notebooks.items()}]
     out = {f"downloads/{tid}/{notebook_name(tid, fw)}": data for fw, data in notebooks.items()}

@@ -20,7 +20,7 @@ from ..runs.result import BuildResult
 from ..runs.verify import clean
 from ..site import charts
 from .markup import fence, indent, inline, md, text
-from .verification import report_markdown
+from .verification import cell_counts, report_markdown
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -260,6 +260,9 @@ class Renderer:
     def task_title(self, tid: str) -> str:
         spec = self.p.tasks.get(tid)
         return spec.task.title if spec else tid
+
+    def cell_counts(self) -> dict[str, int]:
+        return cell_counts(self.p)
 
     def task_url(self, tid: str, from_page: str) -> str:
         """A task's link target as Markdown link syntax sees it (MkDocs turns it into the page's URL)."""

@@ -14,7 +14,24 @@ def verification_json(result: BuildResult) -> str:
     runs = [o.to_json(clean) for o in result.outcomes]
     totals = {s.value: result.count(s) for s in Status}
     categories = {c: sum(o.category == c for o in result.outcomes) for c in ("this-build", "frozen", "stale", "not-run")}
-    return json.dumps({"format": 2, "totals": totals, "categories": categories, "runs": runs}, indent=1, sort_keys=True)
+    data = {"format": 2, "totals": totals, "categories": categories, "runs": runs,
+            "comparison_cells": cell_counts(result.project)}
+    if result.api is not None:
+        data["api_names"] = {
+            "counts": {s: result.api.count(s) for s in API_STATUSES}, "skipped": result.api.skip_reasons(),
+            "names": [{"file": o.span.file, "line": o.span.line, "key": o.span.key, "name": o.span.text,
+                       "status": o.status, "message": o.message} for o in result.api.outcomes if o.status != "skipped"]}
+    return json.dumps(data, indent=1, sort_keys=True)
+
+
+API_STATUSES = ("resolved", "deprecated", "removed-as-stated", "missing", "not-removed", "not-resolved", "skipped")
+
+
+def cell_counts(project) -> dict[str, int]:
+    """Comparison cells whose claim a task executes here, and cells that only cite their sources."""
+    cells = [cell for c in project.criteria.criteria for cell in c.cells.values()]
+    executed = sum(bool(cell.tasks) for cell in cells)
+    return {"executed": executed, "cited": len(cells) - executed}
 
 
 def report_markdown(project, results: dict) -> str:

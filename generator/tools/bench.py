@@ -52,6 +52,9 @@ def _keep_task_refs(proj: Path, keep: set[str]) -> None:
         data = yaml.safe_load(path.read_text())
         for item in next(iter(data.values())):
             item["tasks"] = [t for t in item.get("tasks", []) if t in keep]
+            for cell in (item.get("cells") or {}).values():  # a comparison cell names the tasks that execute it
+                if "tasks" in cell:
+                    cell["tasks"] = [t for t in cell["tasks"] if t in keep]
         path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
 
 
