@@ -134,7 +134,8 @@ class Executor:
         rundir = self.tmp / f"run-{self.counter}"
         for sub in ("work", "home", "tmp"):
             (rundir / sub).mkdir(parents=True)
-        env = {"HOME": str(rundir / "home"), "TMPDIR": str(rundir / "tmp"), "MPLBACKEND": "Agg"}
+        env = {"HOME": str(rundir / "home"), "TMPDIR": str(rundir / "tmp"), "MPLBACKEND": "Agg",  # the worker's own
+               "TORCHINDUCTOR_CACHE_DIR": str(rundir / "tmp" / "torchinductor")}  # cache (set at import) is not writable
         req = {"id": run.id, "script": str(run.script.absolute()), "rundir": str(rundir), "timeout": run.timeout,
                "memory_limit_mb": self.settings.memory_limit_mb, "output_limit_kb": self.settings.output_limit_kb,
                "env": env, "isolation": {"mode": self.settings.isolation_mode,
