@@ -5,6 +5,7 @@ task pass next to them, and that no process a snippet started survives the build
 """
 from __future__ import annotations
 
+import signal
 import subprocess
 import time
 
@@ -12,7 +13,7 @@ import pytest
 
 import os
 
-from support import leftover_processes, make_project, mini_settings, process_tag
+from support import WORKER_VICTIM, WorkerSignaller, leftover_processes, make_project, mini_settings, process_tag
 from generator.app.build import run_build
 from generator.app.report import failure_line
 
@@ -39,7 +40,7 @@ FAULTS = {
         "if os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
         f"        os.execvp('sleep', ['sleep', '{MARK}'])\n    os._exit(0)\n"
         "RESULT = [1.0, 2.0]\n", "passed", ""),
-    "kills-worker": ("import os, signal, time\nos.kill(os.getppid(), signal.SIGKILL)\ntime.sleep(600)\n", "crashed",
+    "kills-worker": (WORKER_VICTIM, "crashed",
                      "crashed: the worker running this snippet died (killed by SIGKILL); a snippet that kills or stops "
                      "its parent process does this"),
     "unserialisable": ("RESULT = object()\n", "failed", "RESULT cannot be serialised: a value of type builtins.object cannot be serialised"),
@@ -75,7 +76,8 @@ def faulty_build(tmp_path_factory):
     os.environ["GENERATOR_TEST_TAG"] = tag
     try:
         t0 = time.monotonic()
-        result = run_build(settings)
+        with WorkerSignaller(signal.SIGKILL):  # the worker of kills-worker dies while it runs
+            result = run_build(settings)
         seconds = time.monotonic() - t0
     finally:
         del os.environ["GENERATOR_TEST_TAG"]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from support import ROOT, leftover_processes, make_project, mini_settings, process_tag
+from support import ROOT, WORKER_VICTIM, WorkerSignaller, leftover_processes, make_project, mini_settings, process_tag
 from generator.core.errors import DataError
 from generator.inputs.load import load_project
 from generator.inputs.markdown_rules import text_problem
@@ -353,10 +353,12 @@ def test_a_snippet_that_stops_its_worker_cannot_hang_the_build(tmp_path, monkeyp
     tag = process_tag()
     monkeypatch.setenv("GENERATOR_TEST_TAG", tag)
     root = make_project(tmp_path, {
-        "stops": {"pytorch": "import os, signal\nos.kill(os.getppid(), signal.SIGSTOP)\nRESULT = [1.0, 2.0]\n"},
+        "stops": {"pytorch": WORKER_VICTIM},  # its worker is stopped (SIGSTOP) while it runs
         "fine": {}})
     t0 = time.monotonic()
-    result = run_build(mini_settings(root, timeout=2))
+    import signal
+    with WorkerSignaller(signal.SIGSTOP):
+        result = run_build(mini_settings(root, timeout=2))
     assert time.monotonic() - t0 < 30
     o = next(o for o in result.outcomes if o.run.id == "stops/pytorch/cpu")
     assert o.status is Status.CRASHED and "stopped answering" in o.message

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from support import leftover_processes, make_project, mini_settings, process_tag
+from support import WORKER_VICTIM, WorkerSignaller, leftover_processes, make_project, mini_settings, process_tag
 from generator.runs import pool as live
 from generator.runs.pool import LivePool
 from generator.app.build import run_build
@@ -83,10 +83,11 @@ def test_workers_stay_warm_and_an_edit_reruns_only_its_own_runs(tmp_path, pool):
 @pytest.mark.slow
 def test_every_limit_still_holds_in_the_pool(tmp_path, pool):
     root = make_project(tmp_path / "p", {"demo": {
-        "pytorch": "import os, signal, time\nos.kill(os.getppid(), signal.SIGKILL)\ntime.sleep(600)\n",
+        "pytorch": WORKER_VICTIM,  # its worker dies (SIGKILL) while it runs
         "tensorflow": "while True:\n    print('x' * 1000)\n",
         "keras": HANG}}, timeout=2)
-    result = run_build(mini_settings(root, timeout=2), pool=pool)
+    with WorkerSignaller(signal.SIGKILL):
+        result = run_build(mini_settings(root, timeout=2), pool=pool)
     assert _status(result, "demo/pytorch/cpu").status is Status.CRASHED
     assert "the worker running this snippet died" in _status(result, "demo/pytorch/cpu").message
     assert _status(result, "demo/tensorflow/cpu").message == "stopped: printed more than the limit of 256 KiB"

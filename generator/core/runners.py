@@ -44,3 +44,8 @@ WORKER_ENVS: dict[str, WorkerEnv] = {w.name: w for w in (
     WorkerEnv("jax", ("jax", "keras"), ("jax", "jaxlib", "keras", "numpy"), (("KERAS_BACKEND", "jax"),)),
 )}
 
+
+# The only variables of the build's environment that reach a worker and its runs (plus each WorkerEnv's `variables`,
+# and HOME, TMPDIR, PYTHONHASHSEED set by the executor): nothing else leaks, a token included.
+PASSED_VARIABLES: tuple[str, ...] = ("PATH", "LANG", "LANGUAGE", "LC_*", "TZ", "PYTHONPATH", "LD_LIBRARY_PATH",
+                                     "CUDA_VISIBLE_DEVICES", "OMP_NUM_THREADS", "GENERATOR_TEST_TAG")

@@ -49,6 +49,11 @@ class Settings(BaseModel):
     preload: bool = Field(default=True, description="Warm workers import their frameworks once, before the first run "
                           "(turn off only for framework-free test snippets).")
     progress: bool = Field(default=True, description="Show a live progress display on a terminal.")
+    isolation: Literal["required", "best-effort"] = Field(
+        default="required", json_schema_extra=cli(),
+        description="required: every run in its own network namespace, under Landlock and without privileges; where "
+                    "the kernel refuses one of them the build stops and says what. best-effort: run anyway, with what "
+                    "is not isolated named once (for a local machine with an older kernel; refused when CI is set).")
     edit_url: str | None = Field(default=None, pattern=r"^https?://[^\s<>\"'`{}]+$",
                                  description="Base of 'edit this page' links, e.g. "
                                  "https://github.com/OWNER/REPO/edit/main/; no edit links when unset. (Set this instead "
@@ -67,6 +72,11 @@ class Settings(BaseModel):
     @property
     def workers(self) -> int:
         return self.parallel or os.cpu_count() or 1
+
+    @property
+    def isolation_mode(self) -> str:
+        """The isolation a build applies: always `required` in CI (the CI variable set, as GitHub Actions does)."""
+        return "required" if os.environ.get("CI", "").lower() not in ("", "0", "false") else self.isolation
 
     @property
     def cache_path(self) -> Path:

@@ -34,25 +34,21 @@ from .plan import Run
 from .workers import (
     KILL_GRACE_S,
     TMP_PREFIX,
+    IsolationRefused,
     Stats,
     Worker,
     WorkerStartError,
     _alive,
     _tail,
     clean_stale_tmp,
+    isolation_line,
+    protected_paths,
+    worker_environment,
 )
 
 ANSWER_GRACE_S = 15.0   # a worker must report a run this long after the run's own timeout (at most), or it is replaced
 START_LIMIT_S = 300.0   # a worker must be ready (frameworks imported) within this
 MAX_EVENT_BYTES = 16 * 2**20  # capped output (2 x 256 KiB, JSON-escaped) and up to 4 figures of 1 MiB in base64
-
-
-
-
-
-
-
-
 
 
 class Executor:
@@ -74,19 +70,17 @@ class Executor:
         clean_stale_tmp()
         self.tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX))
         (self.tmp / "owner").write_text(str(os.getpid()))
+        (self.tmp / "home").mkdir()
         os.chmod(self.tmp, 0o755)
         self.counter = 0
+        self.isolation_said = False  # best-effort: what is not isolated is said once
 
     # -- workers
     def _start_worker(self, env: str, device: str) -> Worker:
         spec = WORKER_ENVS[env]
         ours, theirs = socket.socketpair()
-        env_vars = dict(os.environ)
-        env_vars.update(spec.variables)
-        env_vars.update(self._device_env(device))
         threads = str(max(1, (os.cpu_count() or 1) // self.settings.workers))
-        env_vars.setdefault("OMP_NUM_THREADS", threads)
-        env_vars["PYTHONHASHSEED"] = "0"  # read at interpreter start; every forked run inherits the worker's seed
+        env_vars = worker_environment(spec, self._device_env(device), self.tmp / "home", threads)
         env_vars["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[2]), env_vars.get("PYTHONPATH")]))
         log_path = self.tmp / f"worker-{env}-{device}-{self.started_total}.log"
         with open(log_path, "wb") as log:
@@ -140,10 +134,12 @@ class Executor:
         rundir = self.tmp / f"run-{self.counter}"
         for sub in ("work", "home", "tmp"):
             (rundir / sub).mkdir(parents=True)
-        env = {"HOME": str(rundir / "home"), "TMPDIR": str(rundir / "tmp"), "MPLBACKEND": "Agg"}
+        env = {"HOME": str(rundir / "home"), "TMPDIR": str(rundir / "tmp"), "MPLBACKEND": "Agg",  # the worker's own
+               "TORCHINDUCTOR_CACHE_DIR": str(rundir / "tmp" / "torchinductor")}  # cache (set at import) is not writable
         req = {"id": run.id, "script": str(run.script.absolute()), "rundir": str(rundir), "timeout": run.timeout,
                "memory_limit_mb": self.settings.memory_limit_mb, "output_limit_kb": self.settings.output_limit_kb,
-               "env": env}
+               "env": env, "isolation": {"mode": self.settings.isolation_mode,
+                                         "protected": protected_paths(self.settings.root, self.settings.cache_path)}}
         worker.run, worker.run_started, worker.child_pid, worker.rundir = run, time.monotonic(), None, rundir
         try:
             worker.channel.setblocking(True)
@@ -224,6 +220,7 @@ class Executor:
                 self._violation(worker, "a malformed event")
                 return
             if kind == "ready" and not worker.ready and worker.run is None:
+                self._check_isolation(worker, event.get("isolation_refused"))
                 worker.ready, worker.idle_since = True, time.monotonic()
                 worker.import_s = event.get("import_s") if isinstance(event.get("import_s"), (int, float)) else None
                 if event.get("versions"):  # framework-free workers (preload off) import nothing
@@ -239,6 +236,18 @@ class Executor:
             else:
                 self._violation(worker, f"an unexpected {str(kind)[:20]!r} event")
                 return
+
+    def _check_isolation(self, worker: Worker, refused) -> None:
+        """A worker whose kernel refuses isolation: required, the build stops (one line); best-effort, said once."""
+        if not refused:
+            return
+        line = isolation_line(str(refused)[:500], self.settings.isolation_mode)
+        if self.settings.isolation_mode == "required":
+            self._stop_worker(worker, kill=True)
+            raise IsolationRefused(line, worker.env, worker.device)
+        if not self.isolation_said:
+            self.isolation_said = True
+            print(f"generator: {line}", file=sys.stderr)
 
     def _violation(self, worker: Worker, what: str) -> None:
         """The channel carried something the worker never sends: the snippet reached it. Kill, replace, report."""
@@ -388,7 +397,3 @@ class Executor:
             if not self.tmp.exists() or time.monotonic() > deadline:
                 break
             time.sleep(0.05)
-
-
-
-

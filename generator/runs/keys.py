@@ -15,7 +15,7 @@ from .machine import env_versions, package_version
 
 RUNNER_VERSION = "2"  # bump when the meaning of a record changes
 
-WORKER_SOURCES = tuple(Path(__file__).resolve().parent / name for name in ("worker.py", "sandbox.py"))
+WORKER_SOURCES = tuple(Path(__file__).resolve().parent / name for name in ("worker.py", "sandbox.py", "isolate.py"))
 
 
 @lru_cache(maxsize=1)

@@ -1,5 +1,6 @@
-"""Inside the forked child: isolate the process, run the snippet as __main__, turn RESULT/METRICS/figures into plain
-bounded data, write outcome.json. Like the worker, it imports nothing of the generator."""
+"""Inside the forked child: isolate the process (isolate.py: its own network, Landlock, no privileges), run the snippet
+as __main__, turn RESULT/METRICS/figures into plain bounded data, write outcome.json. Like the worker, it imports
+nothing of the generator."""
 from __future__ import annotations
 
 import ctypes
@@ -11,6 +12,8 @@ import sys
 import time
 import traceback
 import types
+
+from .isolate import IsolationError, apply
 
 PR_SET_PDEATHSIG = 1
 
@@ -192,6 +195,14 @@ def _child(req: dict) -> None:
     os.environ.update(req["env"])
     import tempfile  # the worker may have asked for the temporary folder before forking: this run's TMPDIR wins
     tempfile.tempdir = None
+    isolation = req.get("isolation") or {}
+    try:  # before the snippet's first line; a refusal when isolation is required means it never runs
+        refused = apply([rundir], isolation.get("protected", []), isolation.get("mode") != "best-effort")
+    except IsolationError as exc:
+        source = IsolationError(f"not run: isolation refused by the kernel: {exc}")
+    else:
+        if refused:
+            print(f"[generator] isolation: best-effort; not isolated: {'; '.join(refused)}", file=sys.stderr)
     os.chdir(work)
     sys.argv = [script]
     outcome: dict = {"error": None, "exit_code": 0, "sys_exit": False}
@@ -201,7 +212,7 @@ def _child(req: dict) -> None:
     sys.modules["__main__"] = main
     namespace = main.__dict__
     try:
-        if isinstance(source, OSError):
+        if isinstance(source, (OSError, IsolationError)):
             raise source
         code = compile(source, script, "exec", dont_inherit=True)  # honours a PEP 263 coding line
         exec(code, namespace)

@@ -20,6 +20,7 @@ import socket
 import sys
 import time
 
+from .isolate import probe, read_paths
 from .sandbox import PR_SET_PDEATHSIG, _child, _prctl
 
 CHECK_S = 0.05  # how often a running snippet's time, memory and output are checked
@@ -203,6 +204,7 @@ def main() -> None:
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the executor died: so do we, even when stopped (our runs follow)
     if os.getppid() != parent:
         on_term(signal.SIGTERM, None)
+    refused = probe()  # before any framework is imported: one cheap fork of a single-threaded process
     t0 = time.perf_counter()
     versions = {}
     for mod in preload:
@@ -210,11 +212,12 @@ def main() -> None:
         versions[mod] = getattr(module, "__version__", "?")
     import_s = time.perf_counter() - t0
     channel.write(json.dumps({"event": "ready", "env": env_name, "import_s": import_s, "versions": versions,
-                              "modules": len(sys.modules)}) + "\n")
+                              "modules": len(sys.modules), "isolation_refused": refused}) + "\n")
     for line in requests:
         req = json.loads(line)
         sys.stdout.flush()
         sys.stderr.flush()
+        read_paths(tuple((req.get("isolation") or {}).get("protected", ())))  # cached here, not in every child
         started = time.monotonic()
         pid = os.fork()
         if pid == 0:

@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core.runners import PASSED_VARIABLES, WorkerEnv
 from .plan import Run
 
 KILL_GRACE_S = 2.0
@@ -55,6 +56,40 @@ class WorkerStartError(RuntimeError):
     def __init__(self, message: str, env: str = "", device: str = ""):
         super().__init__(message)
         self.env, self.device = env, device
+
+
+class IsolationRefused(WorkerStartError):
+    """The kernel refused a mechanism of isolation that the build requires: one line, naming what and why."""
+
+
+def isolation_line(refused: str, mode: str) -> str:
+    if mode == "required":
+        return (f"isolation: the kernel refused it, so no snippet is run: {refused}. Set `isolation: best-effort` "
+                "to run snippets without it on this machine (never in CI: CI is set there); README, trust model")
+    return f"isolation: best-effort: snippets run with this not isolated: {refused}"
+
+
+def worker_environment(spec: WorkerEnv, device_env: dict[str, str], home: Path, threads: str,
+                       source: dict[str, str] | None = None) -> dict[str, str]:
+    """A worker's environment, built from the allowlist (PASSED_VARIABLES, `*` a prefix), never a copy of the
+    build's: its own HOME and TMPDIR, the environment's framework variables, the device's."""
+    source = os.environ if source is None else source
+    env = {k: v for k, v in source.items()
+           if any(k == p or (p.endswith("*") and k.startswith(p[:-1])) for p in PASSED_VARIABLES)}
+    env.setdefault("PATH", os.defpath)
+    env.update(spec.variables)
+    env.update(device_env)
+    env.setdefault("OMP_NUM_THREADS", threads)
+    env.update(HOME=str(home), TMPDIR=str(home.parent), PYTHONHASHSEED="0")  # hash seed: read at interpreter start
+    return env
+
+
+def protected_paths(root: Path, cache: Path) -> list[str]:
+    """What a run may never read: the project (its .git, store, records, site, snippets), the run store wherever it
+    is, and the home of the build's user (~/.ssh, ~/.netrc)."""
+    import pwd
+    homes = {Path.home(), Path(pwd.getpwuid(os.getuid()).pw_dir)}
+    return sorted({str(p.resolve()) for p in (root, cache, *homes)})
 
 
 def clean_stale_tmp(unowned_after_s: float = 6 * 3600.0) -> int:
