@@ -33,15 +33,26 @@ needs_no_gpu = pytest.mark.skipif(gpu_name() is not None, reason="this machine h
 pytestmark = needs_no_gpu
 
 
+ATTESTED = ".cache/attested"  # where `merge --attested` puts records, in the run store of mini_settings
+
+
 def record_gpu(root: Path, probe=None, tasks=None, out: Path | None = None) -> tuple[int, list[str]]:
-    """Run `record` as a GPU machine would: gpu_name patched in-process (test-only), its own run store."""
+    """Run `record` as a GPU machine would: gpu_name patched in-process (test-only), its own run store. Without `out`
+    the records are then attested as the deploy job does it (`merge --attested` into root/.cache/attested)."""
     lines: list[str] = []
     settings = mini_settings(root, devices="gpu", cache_dir=str(root / ".gpu-cache"))
+    artifact = out or root.parent / f"{root.name}-gpu-artifact"
+    if out is None and artifact.exists():
+        import shutil
+        shutil.rmtree(artifact)
     with pytest.MonkeyPatch.context() as mp:
         for module in (generator.runs.plan, generator.runs.executor, generator.app.record):
             mp.setattr(module, "gpu_name", lambda: H100)
-        rc = recording.record(settings, load_project(root), out or root / "records", tasks,
-                           probe=probe or (lambda package: None), log=lines.append)
+        rc = recording.record(settings, load_project(root), artifact, tasks,
+                              probe=probe or (lambda package: None), log=lines.append)
+    if out is None:
+        merged, refused, _ = freeze.merge_attested(artifact, mini_settings(root))
+        assert refused == 0
     return rc, lines
 
 
@@ -69,15 +80,16 @@ def test_recorded_gpu_runs_are_published_frozen_with_where_when_and_versions(tmp
     root = gpu_project(tmp_path / "p")
     rc, lines = record_gpu(root)
     assert rc == 0 and "wrote 5 frozen record(s)" in lines[-1]
-    files = sorted(p.relative_to(root).as_posix() for p in (root / "records").rglob("*.json"))
-    assert files == ["records/demo/keras_jax-gpu.json", "records/demo/keras_tensorflow-gpu.json",
-                     "records/demo/keras_torch-gpu.json", "records/demo/pytorch-gpu.json", "records/demo/tensorflow-gpu.json"]
-    text = (root / "records/demo/pytorch-gpu.json").read_text()
+    files = sorted(p.relative_to(root / ATTESTED).as_posix() for p in (root / ATTESTED).rglob("*.json"))
+    assert files == ["demo/keras_jax-gpu.json", "demo/keras_tensorflow-gpu.json",
+                     "demo/keras_torch-gpu.json", "demo/pytorch-gpu.json", "demo/tensorflow-gpu.json"]
+    assert not (root / "records").exists()  # attested records live in the run store, never in the repository
+    text = (root / ATTESTED / "demo/pytorch-gpu.json").read_text()
     data = json.loads(text)
     assert text == json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False) + "\n"  # sorted, reviewable
     assert data["inputs"]["script_sha256"] == __import__("hashlib").sha256((root / "snippets/demo/pytorch.py").read_bytes()).hexdigest()
     assert data["record"]["device"] == "gpu" and data["record"]["device_name"] == H100 == data["machine"]["gpu"]
-    assert not list((root / "records").rglob(".tmp-*"))
+    assert not list((root / ATTESTED).rglob(".tmp-*"))
 
     result = run_build(mini_settings(root, devices="auto"))  # this machine: no GPU
     runs = by_id(result)
@@ -86,26 +98,30 @@ def test_recorded_gpu_runs_are_published_frozen_with_where_when_and_versions(tmp
     assert all(o.category == "this-build" for o in result.outcomes if o.run.device == "cpu")
     assert result.executed == 5  # the CPU runs only: nothing GPU was run here
     label = runs["demo/pytorch/gpu"].frozen.label
-    assert label.startswith(f"recorded on {H100}, keras ") and "torch 2.13" in label and label.endswith("; not re-run in this build")
+    assert label.startswith(f"recorded on {H100}, keras ") and "torch 2.13" in label
+    assert label.endswith("; attested: made by the project's GPU workflow; not re-run in this build")
+    assert runs["demo/pytorch/gpu"].frozen.provenance == "attested"
     assert runs["demo/pytorch/gpu"].check.device == "gpu" and "no GPU tolerance" in runs["demo/pytorch/gpu"].check.reason
     assert runs["demo/pytorch/gpu"].device_check.reference == "PyTorch on CPU"
 
     data = json.loads(verification_json(result))
-    assert data["categories"] == {"this-build": 5, "frozen": 5, "stale": 0, "not-run": 0}
+    assert data["categories"] == {"this-build": 5, "frozen": 5, "unattested": 0, "stale": 0, "not-run": 0}
     run = next(r for r in data["runs"] if r["id"] == "demo/pytorch/gpu")
-    assert run["category"] == "frozen" and run["frozen"]["path"] == "records/demo/pytorch-gpu.json"
+    assert run["category"] == "frozen" and run["frozen"]["path"] == "attested/demo/pytorch-gpu.json"
+    assert run["frozen"]["provenance"] == "attested"
     assert run["device_name"] == H100 and run["status"] == "passed"
 
     pages = {p.path: p.markdown for p in Renderer(result.project, result).pages()}
-    assert "### Frozen records" in pages["verification.md"] and "| Frozen record (made elsewhere, not re-run here) | 5 |" in pages["verification.md"]
-    assert "Frozen record (records/demo/pytorch-gpu.json): recorded on NVIDIA H100 80GB HBM3" in pages["tasks/basics.md"]
+    assert "### Frozen records" in pages["verification.md"]
+    assert "| Frozen record, attested (made by the project's GPU workflow, not re-run here) | 5 |" in pages["verification.md"]
+    assert "Frozen record (attested/demo/pytorch-gpu.json): recorded on NVIDIA H100 80GB HBM3" in pages["tasks/basics.md"]
     assert "· frozen" in pages["tasks/basics.md"]
 
 
 def test_records_made_with_other_versions_show_them_never_the_pins(tmp_path):
     root = gpu_project(tmp_path / "p")
     record_gpu(root)
-    edit_record(root / "records/demo/pytorch-gpu.json", versions={"torch": "2.11.0+cu130", "numpy": "2.4.6"},
+    edit_record(root / ATTESTED / "demo/pytorch-gpu.json", versions={"torch": "2.11.0+cu130", "numpy": "2.4.6"},
                 python="CPython 3.12.3", date="2026-11-25")
     o = by_id(run_build(mini_settings(root, devices="auto")))["demo/pytorch/gpu"]
     assert o.category == "frozen" and o.passed
@@ -131,11 +147,11 @@ def test_a_record_is_stale_once_its_script_changes_and_check_strict_fails(tmp_pa
     args = ["--root", str(root), "check", "--devices", "auto", "--cache-dir", str(root / ".cache")]
     assert main(args) == 0
     out = capsys.readouterr().out
-    assert "records/demo/pytorch-gpu.json: stale: [PyTorch, gpu] stale frozen record: the script changed" in out
+    assert "attested/demo/pytorch-gpu.json: stale: [PyTorch, gpu] stale frozen record: the script changed" in out
     assert main(args + ["--strict"]) == 1
-    assert "stale or refused frozen records (--strict)" in capsys.readouterr().out
+    assert "stale, unattested or refused frozen records (--strict)" in capsys.readouterr().out
     assert main(args + ["--strict", "--format", "github"]) == 1
-    assert "::error file=records/demo/pytorch-gpu.json,title=frozen record::stale" in capsys.readouterr().out
+    assert "::error file=attested/demo/pytorch-gpu.json,title=frozen record::stale" in capsys.readouterr().out
     # the timeout is an input too: changing it makes every record of the task stale, saying so
     record_gpu(root)
     (root / "snippets/demo/task.yml").write_text((root / "snippets/demo/task.yml").read_text() + "timeout: 7.0\n")
@@ -148,7 +164,7 @@ def test_a_runner_missing_on_the_recording_machine_is_not_available_not_failed(t
     why = "tensorflow is not installed on the recording machine (importlib.util.find_spec('tensorflow') is None)"
     rc, lines = record_gpu(root, probe=lambda p: why if p == "tensorflow" else None)
     assert rc == 0 and f"record: keras/tensorflow: {why}" in lines
-    data = json.loads((root / "records/demo/tensorflow-gpu.json").read_text())
+    data = json.loads((root / ATTESTED / "demo/tensorflow-gpu.json").read_text())
     assert data["record"] is None and data["unavailable"] == why
     result = run_build(mini_settings(root, devices="auto"))
     for rid in ("demo/tensorflow/gpu", "demo/keras/tensorflow/gpu"):
@@ -189,18 +205,19 @@ def test_record_refuses_without_a_gpu_and_writes_nothing(tmp_path, capsys):
 def test_a_record_that_could_pass_a_cpu_run_off_as_gpu_is_refused(tmp_path, tamper, why, capsys):
     root = gpu_project(tmp_path / "p")
     record_gpu(root)
-    edit_record(root / "records/demo/pytorch-gpu.json", **tamper)
+    edit_record(root / ATTESTED / "demo/pytorch-gpu.json", **tamper)
     result = run_build(mini_settings(root, devices="auto"))
     o = by_id(result)["demo/pytorch/gpu"]
     assert o.skip is SkipKind.NO_DEVICE and o.record is None and o.category == "not-run"
-    assert any(w.startswith("records/demo/pytorch-gpu.json: refused: ") and why in w for w in result.warnings), result.warnings
+    assert any(w.startswith(f"{root / ATTESTED}/demo/pytorch-gpu.json: refused: ") and why in w
+               for w in result.warnings), result.warnings
     assert main(["--root", str(root), "check", "--devices", "auto", "--strict"]) == 1
 
 
 def test_machine_and_file_level_refusals(tmp_path):
     root = gpu_project(tmp_path / "p")
     record_gpu(root)
-    path = root / "records/demo/pytorch-gpu.json"
+    path = root / ATTESTED / "demo/pytorch-gpu.json"
     good = path.read_text()
 
     def refused(mutate) -> str:
@@ -244,7 +261,7 @@ def test_gpu_tolerance_applies_to_gpu_runs_and_gpu_cpu_disagreement_is_its_own_f
             "gpu_tolerance": {"rtol": 1e-3, "atol": 1e-6, "reason": "TF32 matmuls in TensorFlow and JAX on NVIDIA GPUs"}}}
     root = gpu_project(tmp_path / "p", {"demo": {"task": task}})
     record_gpu(root)
-    for f in (root / "records/demo").glob("*.json"):  # every GPU result 1e-4 off the CPU's: within the GPU tolerance
+    for f in (root / ATTESTED / "demo").glob("*.json"):  # every GPU result 1e-4 off the CPU's: within the GPU tolerance
         edit_record(f, **{"outcome.result": [1.0001, 2.0]})
     result = run_build(mini_settings(root, devices="auto"))
     o = by_id(result)["demo/tensorflow/gpu"]
@@ -257,7 +274,7 @@ def test_gpu_tolerance_applies_to_gpu_runs_and_gpu_cpu_disagreement_is_its_own_f
     assert "the task&#39;s GPU tolerance&#58; TF32 matmuls" in pages["tasks/basics.md"]
     assert "Against the same script on the CPU" in pages["tasks/basics.md"]
 
-    for f in (root / "records/demo").glob("*.json"):  # all GPU runs agree among themselves, not with the CPU
+    for f in (root / ATTESTED / "demo").glob("*.json"):  # all GPU runs agree among themselves, not with the CPU
         edit_record(f, **{"outcome.result": [1.1, 2.0]})
     result = run_build(mini_settings(root, devices="auto"))
     gpu = [o for o in result.outcomes if o.run.device == "gpu"]
@@ -277,29 +294,36 @@ def test_gpu_tolerance_needs_a_tolerance(tmp_path):
 
 
 # ----------------------------------------------------------------------------- merging records, sharding
-def test_merge_takes_gpu_records_current_beats_stale_and_refuses_forgeries(tmp_path, capsys):
+def test_merge_attested_takes_the_verified_artifact_into_the_run_store_and_refuses_forgeries(tmp_path, capsys):
     root = gpu_project(tmp_path / "p")
-    record_gpu(root)                                      # committed records
     artifact = tmp_path / "artifact"
-    record_gpu(root, out=artifact)                        # the GPU job's artifact, same scripts
-    edit_record(artifact / "demo/keras_jax-gpu.json", date="2027-01-01")
-    edit_record(artifact / "demo/pytorch-gpu.json", device="cpu")  # refused
-    (root / "records/demo/keras_torch-gpu.json").unlink()
-    assert main(["--root", str(root), "merge", str(artifact)]) == 0
+    record_gpu(root, out=artifact)                        # gpu.yml's artifact, its attestation verified
+    edit_record(artifact / "demo/pytorch-gpu.json", device="cpu")          # refused: a CPU run as a GPU one
+    edit_record(artifact / "demo/keras_jax-gpu.json", date="9999-12-31")   # refused: dated after this build
+    args = ["--root", str(root), "merge", "--attested", str(artifact), "--cache-dir", str(root / ".cache")]
+    assert main(args) == 0
     out = capsys.readouterr().out
-    assert "refused" in out and "merged 4 frozen record(s)" in out
-    assert json.loads((root / "records/demo/keras_jax-gpu.json").read_text())["record"]["date"] == "2027-01-01"
-    assert json.loads((root / "records/demo/pytorch-gpu.json").read_text())["record"]["device"] == "gpu"
-    assert (root / "records/demo/keras_torch-gpu.json").is_file()
-    # an older artifact made before the script changed never replaces a current record
-    old = tmp_path / "old"
-    record_gpu(root, out=old)
-    (root / "snippets/demo/keras.py").write_text("RESULT = [1.0, 2.0]  # edited\n")
-    record_gpu(root)
-    current = (root / "records/demo/keras_jax-gpu.json").read_text()
-    edit_record(old / "demo/keras_jax-gpu.json", date="2030-01-01")
-    assert main(["--root", str(root), "merge", str(old)]) == 0
-    assert (root / "records/demo/keras_jax-gpu.json").read_text() == current
+    assert f"{artifact}/demo/pytorch-gpu.json: refused: its record is of demo/pytorch/gpu on cpu" in out
+    assert f"{artifact}/demo/keras_jax-gpu.json: refused: it is dated 9999-12-31, after this build's date" in out
+    assert f"merged 3 attested frozen record(s) from {artifact} into {root / ATTESTED}; refused 2" in out
+    assert sorted(p.name for p in (root / ATTESTED / "demo").iterdir()) == [
+        "keras_tensorflow-gpu.json", "keras_torch-gpu.json", "tensorflow-gpu.json"]
+    assert not (root / "records").exists()  # nothing of it in the repository
+    result = run_build(mini_settings(root, devices="auto"))
+    assert sorted(o.run.id for o in result.outcomes if o.category == "frozen" and o.passed) == [
+        "demo/keras/tensorflow/gpu", "demo/keras/torch/gpu", "demo/tensorflow/gpu"]
+    # a later artifact replaces what an earlier one left, whatever the dates the files state
+    later = tmp_path / "later"
+    record_gpu(root, out=later)
+    edit_record(later / "demo/tensorflow-gpu.json", date="2026-01-01", **{"outcome.result": [1.0, 2.0000001]})
+    assert main(["--root", str(root), "merge", "--attested", str(later), "--cache-dir", str(root / ".cache")]) == 0
+    assert json.loads((root / ATTESTED / "demo/tensorflow-gpu.json").read_text())["record"]["date"] == "2026-01-01"
+    capsys.readouterr()
+    # frozen records are never taken without --attested, nor is a folder that holds none
+    assert main(["--root", str(root), "merge", str(artifact), "--cache-dir", str(root / ".cache")]) == 2
+    assert "frozen GPU records are taken only with `merge --attested DIR`" in capsys.readouterr().err
+    assert main(["--root", str(root), "merge", "--attested", str(tmp_path / "p" / "snippets")]) == 2
+    assert "not a folder of frozen records" in capsys.readouterr().err
 
 
 def _comparable(store: Store) -> dict:
@@ -330,6 +354,11 @@ def test_shards_merge_to_the_records_of_one_full_build(tmp_path, capsys):
     merged = tmp_path / "merged"
     assert main(["--root", str(root), "merge", str(tmp_path / "artifacts"), "--cache-dir", str(merged)]) == 0
     assert _comparable(Store(merged)) == _comparable(Store(tmp_path / "full"))
+    scoped = tmp_path / "scoped"  # as the deploy job merges them: each store only for its own shard's tasks
+    assert main(["--root", str(root), "merge", "--shards", "3", *(str(tmp_path / "artifacts" / f"runs-{k}")
+                                                               for k in (1, 2, 3)), "--cache-dir", str(scoped)]) == 0
+    assert "merge --shards 3: merged 25 record(s), refused 0" in capsys.readouterr().out
+    assert _comparable(Store(scoped)) == _comparable(Store(tmp_path / "full"))
     assert main(["--root", str(root), "check", "--shard", "9/9", "--export", str(tmp_path / "empty-shard")]) == 0
     assert "shard 9/9: 0 of 5 tasks" in capsys.readouterr().out and Store(tmp_path / "empty-shard").keys() == []
     again = run_build(mini_settings(root, cache_dir=str(merged)))
@@ -383,6 +412,9 @@ def test_record_needs_only_pydantic_and_yaml(tmp_path):
         "sys.exit(fz.record(s, load_project(root), root / 'records', probe=lambda p: None))\n")
     out = subprocess.run([sys.executable, "-c", records], env=ENV, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and "wrote 5 frozen record(s)" in out.stdout, out.stdout + out.stderr
+    result = run_build(mini_settings(root, devices="auto"))  # committed to records/: contributed, never passed
+    assert sum(o.category == "unattested" and not o.passed for o in result.outcomes) == 5
+    freeze.merge_attested(root / "records", mini_settings(root))  # what the deploy job does with gpu.yml's artifact
     result = run_build(mini_settings(root, devices="auto"))
     assert sum(o.category == "frozen" and o.passed for o in result.outcomes) == 5
 

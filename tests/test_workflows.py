@@ -25,8 +25,8 @@ NAMES = sorted(p.name for p in WORKFLOWS.glob("*.yml"))
 PYTHON = "3.11.16"  # the exact patch every job's setup-python installs (cache keys name it)
 TEMP = ("$RUNNER_TEMP/", "${{ runner.temp }}/")
 
-# Generator features the workflows use before the generator has them (issue 28): (command, flag). Each one's test
-# below is an expected failure until `python -m generator COMMAND --help` lists the flag.
+# Generator features the deploy workflow's safety rests on (issue 28): (command, flag). Each must be used by a workflow
+# and listed by `python -m generator COMMAND --help` (tests/test_provenance.py tests what each does).
 CONTRACT = {("check", "--no-execute"), ("merge", "--shards"), ("merge", "--attested")}
 
 
@@ -154,8 +154,7 @@ def test_generator_commands_in_the_workflows_are_ones_the_cli_accepts():
         command, flags = words[0], [w.split("=")[0] for w in words[1:] if w.startswith("--")]
         assert re.search(rf"\b{re.escape(command)}\b", _commands()), command
         for flag in flags:
-            if (command, flag) not in CONTRACT:
-                assert has_flag(command, flag), f"{name} {job_id}: generator {command} has no {flag}"
+            assert has_flag(command, flag), f"{name} {job_id}: generator {command} has no {flag}"
 
 
 @functools.cache
@@ -169,8 +168,7 @@ def _commands() -> str:
 def test_generator_has_the_flags_the_workflows_assume(command, flag):
     used = [words for _, _, words, _ in all_generator_commands() if words[0] == command and flag in words]
     assert used, f"no workflow uses generator {command} {flag}: drop it from CONTRACT"
-    if not has_flag(command, flag):
-        pytest.xfail(f"generator {command} {flag} is not implemented yet (issue 28): deploy.yml needs it")
+    assert has_flag(command, flag), f"generator {command} has no {flag}, which deploy.yml needs"
 
 
 def test_pull_request_check_runs_the_suite_without_secrets():
@@ -430,6 +428,9 @@ def test_deploy_verifies_the_attestation_before_it_merges_gpu_records():
     extracted = re.search(r'--directory "([^"]+)"', steps[v]["run"]).group(1)
     assert generator_commands(merge["run"])[0] == ["merge", "--attested", extracted]
     assert find < d < v < m and steps[d]["if"] == steps[v]["if"] == merge["if"] == "steps.gpu.outputs.run_id != ''"
+    # into the run store the build then reads (its attested/ folder: outside the checkout), never into records/
+    site = next(s for s in steps if s.get("run") == "make site")
+    assert merge["env"]["GENERATOR_CACHE"] == site["env"]["GENERATOR_CACHE"] == "${{ runner.temp }}/store"
     # no other way in: no merge of frozen records without --attested, no artifact from another run
     assert all("--attested" in w or "--shards" in w for _, _, w, _ in all_generator_commands() if w[0] == "merge")
 

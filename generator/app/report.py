@@ -14,9 +14,11 @@ def summary(result: BuildResult) -> str:
     not_here = sum(o.skip is SkipKind.NO_DEVICE for o in result.outcomes)
     frozen = sum(o.category == "frozen" for o in result.outcomes)
     stale = sum(o.category == "stale" for o in result.outcomes)
+    unattested = sum(o.category == "unattested" for o in result.outcomes)
     running = sum(o.skip is SkipKind.RUNNING for o in result.outcomes)
     return (f"{n} runs planned, {result.executed} executed, {len(result.plan.cached)} from cache, "
-            + (f"{frozen} frozen, {stale} stale, " if frozen or stale else "") +
+            + (f"{frozen} frozen, {stale} stale, " if frozen or stale else "")
+            + (f"{unattested} unattested, " if unattested else "") +
             f"{result.count(Status.PASSED)} passed, {len(result.failures)} failed, "
             f"{result.count(Status.SKIPPED)} skipped ({not_here} for a missing device) "
             f"in {result.seconds:.1f} s ({result.stats.framework_imports} framework imports)"
@@ -90,12 +92,26 @@ def gate_failed(result: BuildResult) -> bool:
     return bool(result.failures or result.unverified_tasks or (result.api and result.api.problems))
 
 
+def not_executed_lines(result: BuildResult, root: Path, fmt: str, store: Path) -> list[str]:
+    """With execution off: one line per run that would be published as "not executed" (not in the run store)."""
+    missing = [o for o in result.outcomes if o.skip is SkipKind.NOT_EXECUTED]
+    why = f"not in the run store {store}, and execution is off (--no-execute, GENERATOR_EXECUTE=0 or execute: false)"
+    if fmt != "github":
+        return [f"{_script_path(o, root)}: not executed: [{o.run.runner.label}, {o.run.device}] {why}" for o in missing]
+    return [annotation(_script_path(o, root), None, "not executed", f"[{o.run.runner.label}, {o.run.device}] {why}")
+            for o in missing]
+
+
 def frozen_lines(result, fmt: str = "text", strict: bool = False) -> list[str]:
-    """`check`'s lines about frozen records: each stale one, and each file refused. Errors under --strict."""
+    """`check`'s lines about frozen records: each stale or unattested one, and each file refused. Errors under
+    --strict."""
     lines = []
     for o in result.outcomes:
         if o.category == "stale":
             lines.append((o.frozen.path, f"stale: [{o.run.runner.label}, {o.run.device}] {o.message}"))
+        elif o.category == "unattested":
+            lines.append((o.frozen.path, f"unattested: [{o.run.runner.label}, {o.run.device}] {o.message}; "
+                                         f"{o.frozen.label}"))
     for w in result.warnings:
         if ": refused: " in w:
             lines.append(tuple(w.split(": ", 1)))
@@ -106,4 +122,6 @@ def frozen_lines(result, fmt: str = "text", strict: bool = False) -> list[str]:
 
 
 def strict_failure(result) -> bool:
-    return any(o.category == "stale" for o in result.outcomes) or any(": refused: " in w for w in result.warnings)
+    """Under --strict: a stale or unattested (contributed) frozen record, or a refused one, fails the build."""
+    return (any(o.category in ("stale", "unattested") for o in result.outcomes)
+            or any(": refused: " in w for w in result.warnings))

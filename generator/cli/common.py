@@ -45,6 +45,11 @@ def add_setting_flags(p: argparse.ArgumentParser) -> None:
         kind = info.annotation
         choices = typing.get_args(kind) if typing.get_origin(kind) is typing.Literal else None
         helptext = f"{info.description} (default from mkdocs.yml, else {info.default})"
+        if kind is bool and extra.get("negate"):  # a switch that turns it off: --no-execute
+            p.add_argument(f"--no-{name.replace('_', '-')}", dest=name, action="store_const", const=False,
+                           help=f"turn `{name}` off. {info.description} (default from mkdocs.yml, else "
+                                f"{'on' if info.default else 'off'})")
+            continue
         if kind is bool:  # a switch: --strict turns it on; absent, mkdocs.yml decides
             p.add_argument(f"--{name.replace('_', '-')}", dest=name, action="store_const", const=True, help=helptext)
             continue

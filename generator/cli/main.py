@@ -36,11 +36,15 @@ def cmd_check(args, settings: Settings) -> int:
     project = _load(settings, args.format)
     if project is None:
         return 2
-    from ..app.report import frozen_lines, strict_failure
+    from ..app.report import frozen_lines, not_executed_lines, strict_failure
     from ..runs.shard import export, shard_tasks
     export_dir = Path(args.export) if args.export else None
     if export_dir is not None and export_dir.exists():
         print(f"check: --export {export_dir}: already exists; --export writes a new folder", file=sys.stderr)
+        return 2
+    if export_dir is not None and _not_empty(settings.cache_path):
+        print(f"check: --export needs an empty run store, and {settings.cache_path} is not empty: give a new "
+              "--cache-dir (what a shard exports must all be made by its own build)", file=sys.stderr)
         return 2
     tasks = shard_tasks(project.tasks, *args.shard) if args.shard else None
     if tasks == []:  # more shards than tasks: this one has nothing to do (an empty filter would mean every task)
@@ -60,6 +64,13 @@ def cmd_check(args, settings: Settings) -> int:
     if args.shard:
         print(f"generator: shard {args.shard[0]}/{args.shard[1]}: {len(tasks)} of {len(project.tasks)} tasks")
     status = _report(result, args.format, settings.root)
+    if not settings.execute:  # nothing was executed: every run must have come from the store (or a frozen record)
+        missing = not_executed_lines(result, settings.root, args.format, settings.cache_path)
+        for line in missing:
+            print(line)
+        if missing:
+            print(f"generator: {len(missing)} run(s) not executed and not in the run store (execution is off)")
+            status = max(status, 1)
     if export_dir is not None:
         written, error = export(result, export_dir, existed=False)
         if error:
@@ -67,9 +78,18 @@ def cmd_check(args, settings: Settings) -> int:
             return 2
         print(f"generator: exported {written} record(s) to {export_dir}")
     if settings.strict and strict_failure(result):
-        print("generator: stale or refused frozen records (--strict)")
+        print("generator: stale, unattested or refused frozen records (--strict)")
         return 1
     return status
+
+
+def _not_empty(path: Path) -> bool:
+    if not path.exists():
+        return False
+    try:
+        return not path.is_dir() or any(path.iterdir())
+    except OSError:
+        return True
 
 
 def cmd_run(args, settings: Settings) -> int:
@@ -150,30 +170,52 @@ def cmd_options(args, settings: Settings | None) -> int:
 
 
 def cmd_merge(args, settings: Settings) -> int:
-    """Each DIR is a run store, a folder of run stores (shard artifacts), or a folder of frozen records (the GPU
-    job's artifact), which go into the records folder."""
-    from ..runs.frozen import is_records_dir, merge_records
-    from ..runs.shard import store_dirs
+    """Each DIR is a run store or a folder of run stores (shard artifacts): into this run store. With --shards N, store
+    K counts only for shard K's tasks. --attested DIR: frozen GPU records whose attestation the deploy job verified,
+    into the run store's attested folder (the only way a record is published as attested)."""
+    from ..runs.frozen import is_records_dir, merge_attested
+    from ..runs.shard import merge_shards, store_dirs
     from ..runs.store import Store
-    project = None
-    for d in map(Path, args.dir):
+    if not args.dir and not args.attested:
+        print("merge: nothing to merge: give run stores (DIR...) or --attested DIR", file=sys.stderr)
+        return 2
+    status = 0
+    if args.shards:
+        project = _load(settings)
+        if project is None:
+            return 2
+        done = merge_shards([Path(d) for d in args.dir], args.shards, project, settings, Store(settings.cache_path))
+        if done.error:
+            print(f"merge: {done.error}", file=sys.stderr)
+            return 2
+        for line in done.lines:
+            print(line)
+        print(f"merge --shards {args.shards}: merged {done.merged} record(s), refused {done.refused}")
+        if done.refused:
+            print(f"merge: refused {done.refused} record(s): a shard's store counts only for its own tasks",
+                  file=sys.stderr)
+            status = 1
+    for d in ([] if args.shards else map(Path, args.dir)):
         stores = store_dirs(d)
+        if is_records_dir(d):
+            print(f"merge: {d}: frozen GPU records are taken only with `merge --attested DIR` (the deploy job's, "
+                  "after `gh attestation verify`); contributed ones are committed under records/", file=sys.stderr)
+            return 2
+        if not stores:
+            print(f"merge: {d}: neither a run store nor a folder of run stores", file=sys.stderr)
+            return 2
         for store in stores:
             merged, skipped = Store(settings.cache_path).merge_from(store)
             print(f"merged {merged} record(s) from {store} into {settings.cache_path}; skipped {skipped} damaged")
-        if is_records_dir(d):
-            project = project or _load(settings)
-            if project is None:
-                return 2
-            merged, refused, messages = merge_records(d, project, settings)
-            for line in messages:
-                print(line)
-            print(f"merged {merged} frozen record(s) from {d} into {settings.records_path}; refused {refused}")
-        elif not stores:
-            print(f"merge: {d}: neither a run store, a folder of run stores, nor a folder of frozen records",
-                  file=sys.stderr)
+    for d in map(Path, args.attested or []):
+        if not is_records_dir(d):
+            print(f"merge: --attested {d}: not a folder of frozen records (<task>/<runner>-gpu.json)", file=sys.stderr)
             return 2
-    return 0
+        merged, refused, messages = merge_attested(d, settings)
+        for line in messages:
+            print(line)
+        print(f"merged {merged} attested frozen record(s) from {d} into {settings.attested_path}; refused {refused}")
+    return status
 
 
 def cmd_record(args, settings: Settings) -> int:
@@ -259,8 +301,14 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_schema)
     p = sub.add_parser("options", help="the plugin's options, as a Markdown table")
     p.set_defaults(func=cmd_options)
-    p = sub.add_parser("merge", help="merge run stores (e.g. shards) into this one, or frozen records into records/")
-    p.add_argument("dir", nargs="+", help="a run store, a folder of run stores, or a folder of frozen records")
+    p = sub.add_parser("merge", help="merge run stores (e.g. shards) into this one; attested GPU records into it")
+    p.add_argument("dir", nargs="*", help="a run store, or a folder of run stores (shard artifacts runs-K)")
+    p.add_argument("--shards", type=_shard_count, metavar="N",
+                   help="the DIRs are shards 1..N (a store named runs-K is shard K, else its position): each counts "
+                        "only for its own shard's tasks; other keys are refused")
+    p.add_argument("--attested", action="append", metavar="DIR",
+                   help="frozen GPU records whose attestation was verified (gpu.yml's artifact): published as "
+                        "attested; records committed under records/ are contributed, never passed")
     add_setting_flags(p)
     p.set_defaults(func=cmd_merge)
     p = sub.add_parser("record", help="on a GPU machine: make the GPU runs and write them as frozen records")
@@ -283,6 +331,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--url", action="append", help="check only this URL (repeatable)")
     p.set_defaults(func=cmd_check_sources)
     return ap
+
+
+def _shard_count(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of shards (got {text!r})") from None
+    if not 1 <= n <= 256:
+        raise argparse.ArgumentTypeError(f"expected 1 <= N <= 256 (got {text!r})")
+    return n
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -54,6 +54,7 @@ class SkipKind(str, Enum):
     STALE = "stale"                # a frozen record exists (records/), but what determines the run changed since
     UNAVAILABLE = "unavailable"    # the machine that made the frozen records lacked this runner's framework
     RUNNING = "running"            # live preview: the run is still going; the page reloads when it ends
+    UNATTESTED = "unattested"      # a frozen record committed to records/ (contributed), not from the attested workflow
 
     def __str__(self) -> str:
         return self.value
@@ -201,10 +202,16 @@ class CrossCheck(_Model):
     reason: str = ""               # why this tolerance applies (the task's, or its GPU tolerance and its reason)
 
 
-class Frozen(_Model):
-    """Where and how a frozen record (a committed file under records/) was made: shown beside the run it stands for."""
+CATEGORIES = ("this-build", "frozen", "unattested", "stale", "not-run")  # where a verdict comes from (Checked.category)
+ATTESTED = "attested"         # came through `merge --attested`: the project's GPU workflow, attestation verified
+CONTRIBUTED = "contributed"   # committed under records/: anyone can write one, so it is never published as passed
 
-    path: str                      # records/<task>/<runner>-<device>.json
+
+class Frozen(_Model):
+    """Where and how a frozen record was made, and how it reached this build: shown beside the run it stands for."""
+
+    path: str                      # records/<task>/<runner>-<device>.json, or attested/<task>/... (the run store's)
+    provenance: str = CONTRIBUTED  # ATTESTED or CONTRIBUTED; only an attested record can pass
     device_name: str               # the recording machine's GPU
     python: str
     versions: dict[str, str]       # the recording machine's versions, never presented as the pins
@@ -220,7 +227,9 @@ class Frozen(_Model):
         text = f"recorded on {self.device_name}" + (f", {versions}" if versions else "") + f", {self.python}, {self.date}"
         if self.pins:
             text += " (not the pinned versions: " + ", ".join(f"{k} {v}" for k, v in sorted(self.pins.items())) + " here)"
-        return text + "; not re-run in this build"
+        if self.provenance == ATTESTED:
+            return text + "; attested: made by the project's GPU workflow; not re-run in this build"
+        return text + "; contributed, not reproduced by the project"
 
 
 @dataclass
@@ -241,10 +250,13 @@ class Checked:
 
     @property
     def category(self) -> str:
-        """Where the verdict comes from: "this-build" (run here, or cached from an identical run), "frozen" (a
-        committed record made on another machine), "stale" (a frozen record whose script changed) or "not-run"."""
+        """Where the verdict comes from: "this-build" (run here, or cached from an identical run), "frozen" (an
+        attested record made on another machine), "unattested" (a contributed record: shown, never passed), "stale"
+        (a frozen record whose script changed) or "not-run"."""
         if self.skip is SkipKind.STALE:
             return "stale"
+        if self.skip is SkipKind.UNATTESTED:
+            return "unattested"
         if self.record is None:
             return "not-run"
         return "frozen" if self.frozen is not None else "this-build"

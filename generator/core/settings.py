@@ -40,12 +40,15 @@ class Settings(BaseModel):
                              "build lacks (a GPU), committed and published with where, when and with which versions "
                              "they were made. Relative to mkdocs.yml.")
     strict: bool = Field(default=False, json_schema_extra=cli(),
-                         description="Stale or refused frozen records fail `check` and the build (otherwise they are "
-                                     "listed and shown as stale).")
+                         description="Stale, contributed (unattested) or refused frozen records fail `check` and the "
+                                     "build (otherwise they are listed and shown as such, never as passed).")
     failure_policy: Literal["strict", "warn"] = Field(
         default="warn", description="strict: a failed run fails the build. warn: it is shown on its page and logged "
                                     "as a warning (so `mkdocs build --strict` still fails).")
-    execute: bool = Field(default=True, description="False publishes cached records only and marks the rest as not run.")
+    execute: bool = Field(default=True, json_schema_extra=cli(negate=True),
+                          description="Run the snippets the run store lacks. Off (false, `--no-execute`, or the "
+                                      "environment's GENERATOR_EXECUTE=0, which wins over both) executes nothing: "
+                                      "stored records are published and the rest marked as not executed.")
     preload: bool = Field(default=True, description="Warm workers import their frameworks once, before the first run "
                           "(turn off only for framework-free test snippets).")
     progress: bool = Field(default=True, description="Show a live progress display on a terminal.")
@@ -86,7 +89,14 @@ class Settings(BaseModel):
 
     @property
     def records_path(self) -> Path:
+        """Frozen records committed to the repository: *contributed*, never published as passed."""
         return self.root / self.records_dir
+
+    @property
+    def attested_path(self) -> Path:
+        """Frozen records that came through `merge --attested` (the deploy job, after `gh attestation verify`): in
+        the run store, outside the repository, so that no pull request can add one."""
+        return self.cache_path / "attested"
 
     @property
     def templates_path(self) -> Path | None:
@@ -94,6 +104,7 @@ class Settings(BaseModel):
 
 
 OPTIONS = tuple(name for name in Settings.model_fields if name != "root")
+EXECUTE_ENV = "GENERATOR_EXECUTE"  # "0": execute nothing (the job that builds the Pages artifact sets it)
 
 
 class SettingsError(ValueError):
@@ -125,4 +136,9 @@ def make_settings(options: dict, root: Path, source: str = "mkdocs.yml") -> Sett
         raise SettingsError(lines) from None
     if settings.templates_dir and not (root / settings.templates_dir).is_dir():
         raise SettingsError([f"{prefix}templates_dir: folder {settings.templates_dir!r} does not exist"])
+    env = os.environ.get(EXECUTE_ENV, "")
+    if env not in ("", "0", "1"):
+        raise SettingsError([f"environment: {EXECUTE_ENV}: must be 0 (execute nothing) or 1 (got {env!r:.60})"])
+    if env == "0":  # can only turn execution off: a build told not to execute never does
+        settings.execute = False
     return settings

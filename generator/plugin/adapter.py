@@ -50,8 +50,8 @@ class GeneratorPlugin(BasePlugin[_Options]):
         try:
             self.settings = make_settings(dict(options), root)
         except SettingsError as exc:
-            return [(line.split(": ", 2)[1].removeprefix("plugins.generator."), f"{line.split(': ', 2)[2]} (mkdocs.yml)")
-                    for line in exc.lines], []
+            return [(line.split(": ", 2)[1].removeprefix("plugins.generator."),
+                     f"{line.split(': ', 2)[2]} ({line.split(': ', 1)[0]})") for line in exc.lines], []
         return [], []
 
     def on_startup(self, *, command, dirty):
@@ -105,7 +105,8 @@ class GeneratorPlugin(BasePlugin[_Options]):
         for line in frozen_lines(build):  # stale records are shown as stale; only `strict` makes them fail the build
             log.info(line)
         if self.settings.strict and strict_failure(build) and not self.serving:
-            raise PluginError("stale or refused frozen records (strict: true); re-record them on a GPU")
+            raise PluginError("stale, unattested or refused frozen records (strict: true); only records of the "
+                              "project's attested GPU workflow count")
         if build.failures and self.settings.failure_policy == "strict" and not self.serving:
             raise PluginError(f"{len(build.failures)} run(s) failed (failure_policy: strict)")
         data = SiteData(machine=describe(), bench=read_results(self.settings.root),

@@ -8,21 +8,29 @@ page then shows those versions, never the pins. The verdict is not frozen: every
 again with the task's current expectations and tolerances. When the inputs change (the script is edited) the record is
 **stale**: shown as such, never as passed, until it is recorded again.
 
-One file per record, `records/<task>/<runner with / as _>-<device>.json`, sorted JSON, so a review sees every change.
+One file per record, `<task>/<runner with / as _>-<device>.json`, sorted JSON, so a review sees every change.
 A file is refused (with a warning, and treated as absent) unless it is the shape written here, names the run its path
-names, and was made on a GPU by name: a CPU run cannot be published as a GPU run through this folder.
+names, was made on a GPU by name, and is not dated after this build: a CPU run cannot be published as a GPU run.
+
+**Provenance decides, never a date the file states.** The freeze key is a hash anyone can compute, so a file proves
+nothing by itself. A record is *attested* only when it reached this build through `merge --attested DIR`, which the
+deploy job runs on gpu.yml's artifact after `gh attestation verify`; attested records live in the run store
+(`<cache_dir>/attested/`), outside the repository, where no pull request can add one. A record in the repository's
+`records/` is *contributed*: shown as "contributed, not reproduced by the project", never counted as passed, and
+`check --strict` fails on it. An attested record stands for its run whatever a contributed one says or is dated.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 from ..core.files import UnsafeFile, atomic_write, read_bytes
-from ..core.record import MESSAGE_CAP, Frozen, RunRecord, SkipKind, _cap
+from ..core.record import ATTESTED, CONTRIBUTED, MESSAGE_CAP, Frozen, RunRecord, SkipKind, _cap
 from ..core.runners import RUNNERS, Runner
 from ..core.settings import Settings
 from ..inputs.load import Project, TaskSpec
@@ -34,6 +42,13 @@ FROZEN_DEVICES = ("gpu",)        # the devices a record may be frozen for; a CPU
 NOT_A_GPU_NAME = {"", "gpu", "cpu", "none", "unknown"}
 STDERR_KEPT = 4000               # a frozen record keeps the end of stderr only (the page shows its last 2000)
 RECORD_HINT = "python -m generator record --devices gpu --out records/"
+UNATTESTED_MESSAGE = ("contributed, not reproduced by the project (unattested): a GPU record committed under records/; "
+                      "never counted as passed (only records of the project's own attested GPU workflow are)")
+
+
+def build_date() -> date:
+    """This build's date (UTC, as records are dated): a record dated after it is refused."""
+    return datetime.now(timezone.utc).date()
 
 
 # ----------------------------------------------------------------------------- the key and the file
@@ -90,9 +105,20 @@ class FrozenFile(_Model):
         return json.dumps(self.model_dump(mode="json"), sort_keys=True, indent=1, ensure_ascii=False) + "\n"
 
 
-def refusal(f: FrozenFile, task: str, runner_key: str, device: str) -> str | None:
+def _date_refusal(f: FrozenFile, today: date) -> str | None:
+    for stated in dict.fromkeys([f.machine.date, *([f.record.date] if f.record else [])]):
+        try:
+            day = date.fromisoformat(stated[:10])
+        except ValueError:
+            return f"its date {stated[:40]!r} is not a date (YYYY-MM-DD)"
+        if day > today:
+            return f"it is dated {day.isoformat()}, after this build's date {today.isoformat()}"
+    return None
+
+
+def refusal(f: FrozenFile, task: str, runner_key: str, device: str, today: date | None = None) -> str | None:
     """Why this file cannot stand for the run (task, runner, device), or None. The rules that keep a CPU run from
-    ever being published as a GPU run live here."""
+    ever being published as a GPU run live here, and a date after `today` (the build's) is refused."""
     i, rec = f.inputs, f.record
     if (i.task, i.runner, i.device) != (task, runner_key, device):
         return f"it is the record of {i.task}/{i.runner}/{i.device}, not of {task}/{runner_key}/{device}"
@@ -110,7 +136,7 @@ def refusal(f: FrozenFile, task: str, runner_key: str, device: str) -> str | Non
             return f"its record is of {rec.id} on {rec.device}, not of {task}/{runner_key}/{device}"
         if rec.device_name != name:
             return f"its record was made on {rec.device_name!r}, not on the machine's GPU {name!r}"
-    return None
+    return _date_refusal(f, today or build_date())
 
 
 def read_file(path: Path, root: Path) -> tuple[FrozenFile | None, str]:
@@ -155,10 +181,11 @@ def _pins(versions: dict[str, str], env: str) -> dict[str, str]:
 
 
 def judge_file(f: FrozenFile, rel: str, spec: TaskSpec, runner: Runner, device: str, timeout: float,
-               settings: Settings) -> FrozenRun:
+               settings: Settings, provenance: str = CONTRIBUTED) -> FrozenRun:
     current = run_inputs(spec, runner, device, timeout, settings)
     rec = f.record
-    info = Frozen(path=rel, device_name=f.machine.gpu, python=rec.python if rec else f.machine.python,
+    info = Frozen(path=rel, provenance=provenance, device_name=f.machine.gpu,
+                  python=rec.python if rec else f.machine.python,
                   versions=rec.versions if rec else {}, date=rec.date if rec else f.machine.date,
                   pins=_pins(rec.versions, runner.env) if rec else {})
     where = f"{info.device_name}" + (f", {info.date}" if info.date else "")
@@ -167,6 +194,8 @@ def judge_file(f: FrozenFile, rel: str, spec: TaskSpec, runner: Runner, device: 
         info = info.model_copy(update={"stale": why})
         return FrozenRun(info, None, SkipKind.STALE, f"stale frozen record: {why} since it was recorded on {where}; "
                                                      f"not shown as passed until it is recorded again ({RECORD_HINT})")
+    if provenance != ATTESTED:  # current, but anyone can write this file: shown, never judged or counted as passed
+        return FrozenRun(info, None, SkipKind.UNATTESTED, UNATTESTED_MESSAGE)
     if rec is None:
         info = info.model_copy(update={"unavailable": f.unavailable or ""})
         return FrozenRun(info, None, SkipKind.UNAVAILABLE,
@@ -175,28 +204,31 @@ def judge_file(f: FrozenFile, rel: str, spec: TaskSpec, runner: Runner, device: 
 
 
 def attach_frozen(plan, project: Project, settings: Settings) -> None:
-    """For every run this machine cannot make for lack of its device, the frozen record that stands for it."""
-    records = settings.records_path
+    """For every run this machine cannot make for lack of its device, the frozen record that stands for it: the
+    attested one where there is one (whatever a contributed one says or is dated), else the contributed one."""
     wanted = [r for r in plan.runs if r.skip_kind is SkipKind.NO_DEVICE and r.device in FROZEN_DEVICES]
-    if not wanted or not records.is_dir() or records.is_symlink():
+    folders = [(folder, provenance) for folder, provenance in ((settings.attested_path, ATTESTED),
+                                                               (settings.records_path, CONTRIBUTED))
+               if folder.is_dir() and not folder.is_symlink()]
+    if not wanted or not folders:
         return
+    today = build_date()
     for run in wanted:
-        path = record_path(records, run.task, run.runner.key, run.device)
-        rel = path.relative_to(settings.root).as_posix() if path.is_relative_to(settings.root) else str(path)
-        f, why = read_file(path, settings.root)
-        if f is None:
-            if why:
-                plan.warnings.append(f"{rel}: refused: {why}")
-            continue
-        problem = refusal(f, run.task, run.runner.key, run.device)
-        if problem:
-            plan.warnings.append(f"{rel}: refused: {problem}")
-            continue
-        plan.frozen[run.id] = judge_file(f, rel, project.tasks[run.task], run.runner, run.device, run.timeout, settings)
-
-
-
-
+        for folder, provenance in folders:
+            path = record_path(folder, run.task, run.runner.key, run.device)
+            if provenance == ATTESTED:  # published as where it came from, not as a path of the build machine
+                rel = f"attested/{path.relative_to(folder).as_posix()}"
+            else:
+                rel = path.relative_to(settings.root).as_posix() if path.is_relative_to(settings.root) else str(path)
+            f, why = read_file(path, folder)
+            problem = why or (refusal(f, run.task, run.runner.key, run.device, today) if f is not None else "")
+            if problem:
+                plan.warnings.append(f"{rel if provenance == CONTRIBUTED else path}: refused: {problem}")
+            if f is None or problem:
+                continue
+            plan.frozen[run.id] = judge_file(f, rel, project.tasks[run.task], run.runner, run.device, run.timeout,
+                                             settings, provenance)
+            break
 
 
 # ----------------------------------------------------------------------------- recording, on the machine with the GPU
@@ -216,15 +248,18 @@ def _write(out: Path, f: FrozenFile) -> str:
     return str(path)
 
 
-# ----------------------------------------------------------------------------- merging records made elsewhere
+# ----------------------------------------------------------------------------- attested records, from the deploy job
 def is_records_dir(path: Path) -> bool:
     return any(p.is_file() for p in path.glob("*/*-gpu.json"))
 
 
-def merge_records(src: Path, project: Project, settings: Settings) -> tuple[int, int, list[str]]:
-    """Copy the frozen records of `src` (e.g. the GPU job's artifact) into the project's records folder. Of two records
-    of one run, the current one wins over a stale one, then the later date. Returns (merged, refused, messages)."""
-    dst = settings.records_path
+def merge_attested(src: Path, settings: Settings) -> tuple[int, int, list[str]]:
+    """Put the frozen records of `src` (gpu.yml's artifact, whose attestation the deploy job has verified) into the run
+    store's attested folder, where the build takes them as attested. Each file is checked as a build checks it (shape,
+    the run its path names, a GPU by name, the key, no date after today); the newest artifact merged replaces what was
+    there (which record is newer is the workflow's choice of run, never a date a file states).
+    Returns (merged, refused, messages)."""
+    dst, today = settings.attested_path, build_date()
     merged, refused, messages = 0, 0, []
     for path in sorted(src.glob("*/*.json")):
         f, why = read_file(path, src)
@@ -232,26 +267,11 @@ def merge_records(src: Path, project: Project, settings: Settings) -> tuple[int,
         runner = next((k for k in RUNNERS if path.name == file_name(k, "gpu")), None)
         if f is not None and runner is None:
             why = "its name is not <runner>-gpu.json"
-        problem = why or (refusal(f, task, runner, "gpu") if f is not None else "empty")
+        problem = why or (refusal(f, task, runner, "gpu", today) if f is not None else "empty")
         if problem:
             refused += 1
             messages.append(f"{path}: refused: {problem}")
             continue
-        target = record_path(dst, task, runner, "gpu")
-        old, _ = read_file(target, settings.root) if target.exists() else (None, "")
-        if old is not None and task in project.tasks and _rank(old, project, settings) > _rank(f, project, settings):
-            messages.append(f"{path}: kept {target.relative_to(settings.root)}, which is current or newer")
-            continue
-        atomic_write(target, f.dumps().encode("utf-8"))
+        atomic_write(record_path(dst, task, runner, "gpu"), f.dumps().encode("utf-8"))
         merged += 1
     return merged, refused, messages
-
-
-def _rank(f: FrozenFile, project: Project, settings: Settings) -> tuple[bool, str]:
-    spec = project.tasks.get(f.inputs.task)
-    runner = RUNNERS.get(f.inputs.runner)
-    current = False
-    if spec is not None and runner is not None:
-        inputs = run_inputs(spec, runner, "gpu", spec.task.timeout or settings.timeout, settings)
-        current = freeze_key(inputs) == f.freeze_key
-    return current, f.record.date if f.record else f.machine.date

@@ -179,7 +179,7 @@ class Renderer:
 
     def badge(self, o: Checked) -> Markup:
         label = o.run.runner.label
-        state = "stale frozen record" if o.category == "stale" else str(o.status)
+        state = {"stale": "stale frozen record", "unattested": "contributed, unattested"}.get(o.category, str(o.status))
         words = f"{o.status.icon} {label} · {o.run.device.upper()} · {state}"
         if o.skip is SkipKind.RUNNING:  # live preview: its record is still being made
             words = f"⏳ {label} · {o.run.device.upper()} · running…"
@@ -192,7 +192,8 @@ class Renderer:
         return Markup(f'<span class="run-badge run-{cls}" title="{text(title)}">{text(words)}</span>')
 
     def by_category(self, category: str) -> list[Checked]:
-        """The runs whose verdict comes from this build, a frozen record, a stale one, or none ("not-run")."""
+        """The runs whose verdict comes from this build, an attested frozen record, a contributed one ("unattested"),
+        a stale one, or none ("not-run")."""
         return [o for o in self.b.outcomes if o.category == category]
 
     def fact(self, fid: str):

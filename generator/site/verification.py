@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from ..core.record import Status
+from ..core.record import CATEGORIES, Status
 from ..inputs.sources import collect
 from ..runs.result import BuildResult
 from ..runs.verify import clean
@@ -13,7 +13,7 @@ def verification_json(result: BuildResult) -> str:
     """Every run's published record, machine-readable, in a stable order."""
     runs = [o.to_json(clean) for o in result.outcomes]
     totals = {s.value: result.count(s) for s in Status}
-    categories = {c: sum(o.category == c for o in result.outcomes) for c in ("this-build", "frozen", "stale", "not-run")}
+    categories = {c: sum(o.category == c for o in result.outcomes) for c in CATEGORIES}
     data = {"format": 2, "totals": totals, "categories": categories, "runs": runs,
             "comparison_cells": cell_counts(result.project)}
     if result.api is not None:
