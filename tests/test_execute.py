@@ -26,9 +26,14 @@ FAULTS = {
     "exit-early": ("import sys\nsys.exit(0)\nRESULT = [1.0, 2.0]\n", "failed",
                    "the script called sys.exit(0) at line 2 before setting RESULT"),
     "os-exit": ("import os\nos._exit(5)\n", "failed", "the process ended before the script finished (exited with code 5)"),
-    "sleeps": ("import time\ntime.sleep(600)\n", "timed out", f"timed out after {TIMEOUT:g} s"),
+    "sleeps": ("import time\ntime.sleep(600)\n", "timed out", f"timed out after {TIMEOUT:g} s on line 2 (where the "
+               "script was when it was stopped); its limit is the default timeout (3 s, `timeout` of the plugin in "
+               "mkdocs.yml); set `timeout:` in snippets/sleeps/task.yml (at most 3600) if the task needs longer"),
     "reads-stdin": ("x = input()\nRESULT = [1.0, 2.0]\n", "failed", "EOFError: EOF when reading a line"),
-    "busy-loop": ("while True:\n    pass\n", "timed out", f"timed out after {TIMEOUT:g} s"),
+    "busy-loop": ("x = 0\nwhile True:\n    x += 1\n", "timed out", f"timed out after {TIMEOUT:g} s on line 3 (where "
+                  "the script was when it was stopped); its limit is the default timeout (3 s, `timeout` of the "
+                  "plugin in mkdocs.yml); set `timeout:` in snippets/busy-loop/task.yml (at most 3600) if the task "
+                  "needs longer"),
     "segfault": ("import ctypes\nctypes.string_at(0)\n", "crashed", "crashed: killed by SIGSEGV"),
     "aborts": ("import os\nos.abort()\n", "crashed", "crashed: killed by SIGABRT"),
     "prints-forever": ("while True:\n    print('x' * 1000)\n", "failed", "stopped: printed more than the limit of 256 KiB"),
@@ -44,7 +49,9 @@ FAULTS = {
                      "crashed: the worker running this snippet died (killed by SIGKILL); a snippet that kills or stops "
                      "its parent process does this"),
     "unserialisable": ("RESULT = object()\n", "failed", "RESULT cannot be serialised: a value of type builtins.object cannot be serialised"),
-    "mismatch": ("RESULT = [1.0, 2.5]\n", "mismatched", "RESULT disagrees with TensorFlow (cpu), the majority"),
+    "mismatch": ("RESULT = [1.0, 2.5]\n", "mismatched", "RESULT disagrees with TensorFlow (cpu), the majority: largest "
+                 "difference 0.5 absolute, 0.25 relative; tolerance rtol 1e-06, atol 1e-09 "
+                 "(snippets/mismatch/task.yml:10 compare.tolerance)"),
     "writes-files": ("import os\nopen('out.txt', 'w').write('x')\nopen(os.path.expanduser('~/home.txt'), 'w').write('x')\n"
                      "RESULT = [1.0, 2.0]\n", "passed", ""),
 }
@@ -110,7 +117,12 @@ def test_expected_output(faulty_build):
     _, result, *_ = faulty_build
     assert outcome(result, "expected-output/pytorch/cpu").status == "passed"
     o = outcome(result, "expected-output/keras/jax/cpu")
-    assert (o.status, o.message) == ("failed", "expected output 'not printed' was not printed")
+    assert (o.status, o.message) == ("failed", "expected output 'not printed' was not printed (a typo in task.yml, or "
+                                     "the script's output changed)")
+    root = faulty_build[0]
+    yml = (root / "snippets/expected-output/task.yml").read_text().splitlines()
+    line = next(i for i, text in enumerate(yml, 1) if "not printed" in text)
+    assert failure_line(o, root).startswith(f"snippets/expected-output/task.yml:{line}: failed: [Keras (JAX backend), cpu] ")
 
 
 def test_failure_names_file_line_framework_and_traceback(faulty_build):

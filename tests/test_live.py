@@ -92,7 +92,7 @@ def test_every_limit_still_holds_in_the_pool(tmp_path, pool):
     assert "the worker running this snippet died" in _status(result, "demo/pytorch/cpu").message
     assert _status(result, "demo/tensorflow/cpu").message == "stopped: printed more than the limit of 256 KiB"
     for backend in ("tensorflow", "torch", "jax"):
-        assert _status(result, f"demo/keras/{backend}/cpu").message == "timed out after 2 s"
+        assert _status(result, f"demo/keras/{backend}/cpu").message.startswith("timed out after 2 s")
     # the killed worker was replaced: the next run of its environment works
     (root / "snippets/demo/pytorch.py").write_text("RESULT = [1.0, 2.0]\n")
     again = run_build(mini_settings(root, timeout=2), pool=pool)

@@ -78,13 +78,15 @@ def test_one_wrong_keras_script_marks_only_the_keras_runs():
     out = vote({"pytorch": [1.0], "tensorflow": [1.0], "keras/tensorflow": [9.0], "keras/torch": [9.0], "keras/jax": [9.0]})
     assert out["pytorch"][0] == out["tensorflow"][0] == "passed"
     for r in ("keras/tensorflow", "keras/torch", "keras/jax"):
-        assert out[r] == ("mismatched", "RESULT disagrees with PyTorch (cpu), the majority")
+        assert out[r] == ("mismatched", "RESULT disagrees with PyTorch (cpu), the majority: largest difference 8 "
+                                        f"absolute, 8 relative; tolerance rtol {R:g}, atol {A:g}")
 
 
 def test_one_keras_backend_disagrees_with_the_others():
     out = vote({"pytorch": [1.0], "tensorflow": [1.0], "keras/tensorflow": [1.0], "keras/torch": [1.0], "keras/jax": [7.0]})
     assert out["keras/jax"] == ("mismatched", "disagrees with the other runs of the same keras.py "
-                                              "(Keras (TensorFlow backend))")
+                                              "(Keras (TensorFlow backend)): largest difference 6 absolute, 6 "
+                                              f"relative; tolerance rtol {R:g}, atol {A:g}")
     assert all(out[r][0] == "passed" for r in ALL if r != "keras/jax")
 
 

@@ -33,10 +33,17 @@ def _script_path(o: Checked, root: Path) -> str:
         return path.as_posix()
 
 
+def _located(o: Checked, root: Path) -> tuple[str, int | None]:
+    """Where a failed run's message points: the script's line, or the task.yml line it is about."""
+    if o.task_line and not o.line:
+        return _script_path(o, root).rsplit("/", 1)[0] + "/task.yml", o.task_line
+    return _script_path(o, root), o.line
+
+
 def failure_line(o: Checked, root: Path) -> str:
     """`file:line: status: [runner, device] message`, the form editors and CI logs understand."""
-    rel = _script_path(o, root)
-    where = f"{rel}:{o.line}" if o.line else rel
+    file, line = _located(o, root)
+    where = f"{file}:{line}" if line else file
     detail = f" [{'; '.join(o.details[:3])}]" if o.details else ""
     return f"{where}: {o.status}: [{o.run.runner.label}, {o.run.device}] {o.message}{detail}"
 
@@ -83,7 +90,7 @@ def failure_lines(result: BuildResult, root: Path, fmt: str) -> list[str]:
     if fmt != "github":
         return ([failure_line(o, root) for o in result.failures] + [f"{f}: {m}" for f, m in unverified]
                 + api_lines(result))
-    return ([annotation(_script_path(o, root), o.line, str(o.status), failure_line(o, root).split(": ", 1)[1])
+    return ([annotation(*_located(o, root), str(o.status), failure_line(o, root).split(": ", 1)[1])
              for o in result.failures] + [annotation(f, None, "unverified", m) for f, m in unverified]
             + api_lines(result, fmt))
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from ..app.build import run_build
-from ..app.report import summary
+from ..app.report import problem_lines, summary
 from ..core.runners import FRAMEWORKS, RUNNERS
 from ..core.settings import OPTIONS, Settings, SettingsError
 from ..inputs.load import CONTENT_FILES
@@ -56,6 +56,11 @@ def cmd_check(args, settings: Settings) -> int:
         print(f"::warning file={w.file},line={w.line or 1}::{w.key}: {w.message}" if args.format == "github"
               else f"warning: {w}")
     result = run_build(settings, project, tasks=tasks)
+    fresh = {o.run.task for o in result.outcomes if o.record is not None and not o.cached and o.frozen is None}
+    for w in project.long_lines:  # for the tasks this check ran (what changed), not every cached one
+        if w.file.split("/")[-2] in fresh:
+            print(f"::warning file={w.file},line={w.line or 1}::{w.message}" if args.format == "github"
+                  else f"warning: {w}")
     from ..inputs.facts import review_lines
     for line in review_lines(project):
         print(f"::warning::{line}" if args.format == "github" else f"review: {line}")
@@ -71,6 +76,10 @@ def cmd_check(args, settings: Settings) -> int:
         if missing:
             print(f"generator: {len(missing)} run(s) not executed and not in the run store (execution is off)")
             status = max(status, 1)
+    if project.unfinished:  # a task that would publish the scaffold's sum of three numbers
+        print("\n".join(problem_lines(project.unfinished, args.format)))
+        print(f"generator: {len(project.unfinished)} problem(s): a task still holds the text `generator new` wrote")
+        status = max(status, 1)
     if export_dir is not None:
         written, error = export(result, export_dir, existed=False)
         if error:

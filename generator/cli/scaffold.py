@@ -4,44 +4,13 @@ from __future__ import annotations
 import json
 import sys
 from ..core.settings import Settings
+from ..inputs.contributor import SCAFFOLD_CODE, SCAFFOLD_EXPLANATION, SCAFFOLD_SUMMARY
 from .common import _load
 
 
-SCAFFOLD = {
-    "pytorch": """# {title}: the PyTorch version. Replace the computation with the task's own and keep RESULT comparable
-# with the other two scripts (numbers, bools, strings, lists and dicts of them).
-import numpy as np
-import torch
-
-x = np.arange(1, 4, dtype=np.float32)  # the same input in every framework
-total = torch.tensor(x).sum()
-print("sum:", total.item())
-
-RESULT = {{"sum": total.item()}}
-""",
-    "tensorflow": """# {title}: the TensorFlow version. Replace the computation with the task's own and keep RESULT comparable
-# with the other two scripts (numbers, bools, strings, lists and dicts of them).
-import numpy as np
-import tensorflow as tf
-
-x = np.arange(1, 4, dtype=np.float32)  # the same input in every framework
-total = tf.reduce_sum(tf.constant(x))
-print("sum:", float(total.numpy()))
-
-RESULT = {{"sum": float(total.numpy())}}
-""",
-    "keras": """# {title}: the Keras version, run on every Keras backend. Replace the computation with the task's own and
-# keep RESULT comparable with the other two scripts (numbers, bools, strings, lists and dicts of them).
-import keras
-import numpy as np
-
-x = np.arange(1, 4, dtype=np.float32)  # the same input in every framework
-total = keras.ops.sum(keras.ops.convert_to_tensor(x))
-print("sum:", float(keras.ops.convert_to_numpy(total)))
-
-RESULT = {{"sum": float(keras.ops.convert_to_numpy(total))}}
-""",
-}
+_HEADER = "# {title}: the {name} version{also}.\n# Replace the computation with the task's own; keep RESULT comparable\n" \
+          "# with the other two scripts (numbers, bools, strings, lists, dicts).\n"
+_NAMES = {"pytorch": ("PyTorch", ""), "tensorflow": ("TensorFlow", ""), "keras": ("Keras", ", run on every backend")}
 
 
 TASK_YML = """# Written by `python -m generator new`; the README's "Adding a task" lists every key.
@@ -50,9 +19,7 @@ summary: {summary}
 group: {group}
 order: {order}
 devices: [cpu, gpu]
-explanation: >
-  The same sum of three numbers in each framework, a starting point written by `python -m generator new`: replace
-  it with the task's code and say here what differs between the three versions, and why it matters.
+explanation: {explanation}
 compare:
   tolerance: {{rtol: 1.0e-6, atol: 1.0e-6}}
 expected_output:
@@ -87,10 +54,12 @@ def cmd_new(args, settings: Settings) -> int:
     folder.mkdir(parents=True)
     (folder / "task.yml").write_text(TASK_YML.format(
         title=json.dumps(title, ensure_ascii=False), group=group, order=order,
-        summary=json.dumps("The sum of three numbers in PyTorch, TensorFlow and Keras.")), "utf-8")
-    for fw, code in SCAFFOLD.items():
-        (folder / f"{fw}.py").write_text(code.format(title=title.replace("\n", " ")), "utf-8")
+        summary=json.dumps(SCAFFOLD_SUMMARY), explanation=json.dumps(SCAFFOLD_EXPLANATION)), "utf-8")
+    for fw, code in SCAFFOLD_CODE.items():
+        (folder / f"{fw}.py").write_text(_HEADER.format(title=title.replace("\n", " "), name=_NAMES[fw][0],
+                                                                  also=_NAMES[fw][1]) + code, "utf-8")
     rel = folder.relative_to(settings.root)
     print(f"wrote {rel}/task.yml, pytorch.py, tensorflow.py, keras.py (group {group}, order {order}); "
-          f"run it: python -m generator run {tid} -v")
+          f"run it: python -m generator run {tid} -v; `check` refuses it until summary, explanation and the three "
+          "scripts are the task's own")
     return 0

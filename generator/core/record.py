@@ -149,6 +149,7 @@ class Exit(_Model):
     message: Message
     code: int | None = None
     signal: int | None = None
+    line: int | None = None      # a timeout: the script's line it was on when stopped (a traceback dumped then)
 
 
 class RunRecord(_Model):
@@ -247,6 +248,7 @@ class Checked:
     check: CrossCheck | None = None
     frozen: Frozen | None = None        # the run stands for a frozen record (records/), made on another machine
     device_check: CrossCheck | None = None  # a GPU result against the same runner's CPU result
+    task_line: int | None = None        # the message is about this line of task.yml (e.g. an expected output)
 
     @property
     def category(self) -> str:

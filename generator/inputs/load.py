@@ -15,6 +15,7 @@ from ..core.files import UnsafeFile, is_regular_dir, python_source, read_bytes
 from ..core.runners import FRAMEWORKS
 from ..inputs import facts as fx
 from ..inputs import models as m
+from .contributor import line_warnings, scaffold_problems
 from .markdown_rules import unsafe_text
 from .sources import url_problem
 from .yamlio import compose as _compose
@@ -43,9 +44,20 @@ class TaskSpec:
     task: m.Task
     scripts: dict[str, Path]
     code: dict[str, bytes] = field(default_factory=dict)
+    yml: str = ""                                            # task.yml, relative to the project (for messages)
+    node: object = field(default=None, compare=False, repr=False)  # its YAML node tree (for line numbers)
 
     def source(self, framework: str) -> str:
         return python_source(self.code[framework])
+
+    def line(self, *loc) -> int | None:
+        """The line of task.yml holding the key path `loc` (or its nearest parent that is written)."""
+        return _line_of(self.node, loc) if self.node is not None else None
+
+    def where(self, *loc) -> str:
+        """`snippets/<task>/task.yml:<line> <key.path>`, how a message names a setting of this task."""
+        line = self.line(*loc)
+        return f"{self.yml}:{line} {_loc_str(loc)}" if line else f"{self.yml} {_loc_str(loc)}"
 
 
 @dataclass
@@ -97,6 +109,8 @@ class Project:
     tasks: dict[str, TaskSpec] = field(default_factory=dict)
     links: Links = field(default_factory=Links)
     warnings: list[Problem] = field(default_factory=list)  # worth fixing, but the site builds (e.g. a duplicate order)
+    unfinished: list[Problem] = field(default_factory=list)  # still the scaffold's text: fails `check`, warns in a build
+    long_lines: list[Problem] = field(default_factory=list)  # code lines wider than a column: `check` warns
 
 
 # ---------------------------------------------------------------------------- schema errors
@@ -203,6 +217,8 @@ def load_project(root: Path, content_dir: str = "content", snippets_dir: str = "
     project = Project(root, *(loaded[n] for n in CONTENT_FILES), tasks=tasks)
     project.links = Links.build(project.criteria, project.claims, tasks)
     project.warnings = order_warnings(root, tasks)
+    project.long_lines = line_warnings(tasks)
+    project.unfinished = scaffold_problems(tasks)
     return project
 
 
@@ -300,7 +316,8 @@ def load_tasks(root: Path, snippets: Path, expand=None) -> tuple[dict[str, TaskS
         task, errs = validate(data, m.Task, node, _rel(yml, root))
         problems += errs
         if task is not None and len(code) == len(SCRIPTS):
-            tasks[folder.name] = TaskSpec(folder.name, folder, task, {fw: folder / s for fw, s in SCRIPTS.items()}, code)
+            tasks[folder.name] = TaskSpec(folder.name, folder, task, {fw: folder / s for fw, s in SCRIPTS.items()}, code,
+                                          _rel(yml, root), node)
     return tasks, problems
 
 

@@ -75,7 +75,7 @@ class GeneratorPlugin(BasePlugin[_Options]):
                 log.error(str(problem))
             self.error = exc  # self.project stays the last good one: its navigation is kept while serving
         else:
-            for problem in self.project.warnings:
+            for problem in self.project.warnings + self.project.unfinished:  # --strict fails on a scaffold left as is
                 log.warning(str(problem))
         if config.nav is None and self.project is not None:
             config.nav = site_nav(self.project)

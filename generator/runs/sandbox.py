@@ -166,6 +166,19 @@ def _read_script(path: str) -> bytes:
         return fh.read()
 
 
+DUMP_MARGIN_S = 0.3  # the traceback is dumped this long before the worker stops the run (it checks every 0.05 s)
+
+
+def _arm_deadline_dump(rundir: str, timeout) -> None:
+    """Just before the deadline, dump every thread's stack to rundir/stack (faulthandler's own thread: it works while
+    the script is stuck in C code), so a timeout can name the line the script was on."""
+    if not isinstance(timeout, (int, float)) or timeout <= 0:
+        return
+    import faulthandler
+    fd = os.open(os.path.join(rundir, "stack"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    faulthandler.dump_traceback_later(max(timeout - DUMP_MARGIN_S, timeout / 2), file=fd)
+
+
 def _child(req: dict) -> None:
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the worker died (or was killed while stopped): so does the run
     if os.getppid() == 1:
@@ -211,6 +224,7 @@ def _child(req: dict) -> None:
     main.__file__, main.__cached__ = script, None  # and pickle look their globals up in sys.modules["__main__"])
     sys.modules["__main__"] = main
     namespace = main.__dict__
+    _arm_deadline_dump(rundir, req.get("timeout"))
     try:
         if isinstance(source, (OSError, IsolationError)):
             raise source

@@ -131,12 +131,41 @@ def _short(value, limit: int = 80) -> str:
 
 
 # ----------------------------------------------------------------------------- one run on its own
-def run_status(run: Run, rec: RunRecord, project: Project) -> tuple[Status, str, int | None]:
-    """Status of one run on its own (agreement is checked afterwards)."""
+def timeout_message(run: Run, rec: RunRecord, project: Project) -> str:
+    """What stopped the run, where the script was then, and which setting to change."""
+    spec = project.tasks[run.task]
+    where = f" on line {rec.exit.line} (where the script was when it was stopped)" if rec.exit.line else ""
+    if spec.task.timeout is not None:
+        limit = f"its limit is `timeout: {spec.task.timeout:g}` ({spec.where('timeout')})"
+    else:
+        limit = (f"its limit is the default timeout ({run.timeout:g} s, `timeout` of the plugin in mkdocs.yml); set "
+                 f"`timeout:` in {spec.yml} (at most 3600) if the task needs longer")
+    return f"{rec.exit.message}{where}; {limit}"
+
+
+def run_status(run: Run, rec: RunRecord, project: Project) -> tuple[Status, str, int | None, int | None]:
+    """Status of one run on its own (agreement is checked afterwards): status, message, the script's line, and the
+    line of task.yml the message is about."""
+    status, message, line = _run_status(run, rec, project)
+    if status is Status.FAILED and message.startswith("expected output "):
+        return status, message, line, project.tasks[run.task].line(*_needle_key(run, project, message))
+    return status, message, line, None
+
+
+def _needle_key(run: Run, project: Project, message: str) -> tuple:
+    task = project.tasks[run.task].task
+    for key in dict.fromkeys(("all", run.runner.framework, run.runner.key)):
+        for i, needle in enumerate(task.expected_output.get(key, [])):
+            if message.startswith(f"expected output {needle!r} "):
+                return ("expected_output", key, i)
+    return ("expected_output",)
+
+
+def _run_status(run: Run, rec: RunRecord, project: Project) -> tuple[Status, str, int | None]:
     task = project.tasks[run.task].task
     kind, outcome = rec.exit.kind, rec.outcome
     if kind is ExitKind.TIMEOUT:
-        return Status.TIMED_OUT, rec.exit.message, None
+        return Status.TIMED_OUT, timeout_message(run, rec, project), rec.exit.line
     if kind in (ExitKind.SIGNAL, ExitKind.WORKER_DIED):
         return Status.CRASHED, rec.exit.message, None
     if kind in (ExitKind.MEMORY, ExitKind.OUTPUT):
@@ -170,7 +199,8 @@ def run_status(run: Run, rec: RunRecord, project: Project) -> tuple[Status, str,
     for key in dict.fromkeys(("all", run.runner.framework, run.runner.key)):
         for needle in task.expected_output.get(key, []):
             if needle not in stdout:
-                return Status.FAILED, f"expected output {needle!r} was not printed", None
+                return Status.FAILED, f"expected output {needle!r} was not printed (a typo in task.yml, or the " \
+                                      "script's output changed)", None
     return Status.PASSED, "", None
 
 
@@ -193,8 +223,9 @@ def verify(project: Project, plan: Plan, records: dict[str, RunRecord], running:
             if frozen.record is None:  # stale, or the recording machine could not make it
                 checked.append(Checked(run, None, Status.SKIPPED, frozen.skip, frozen.message, frozen=frozen.info))
                 continue
-            status, message, line = run_status(run, frozen.record, project)
-            checked.append(Checked(run, frozen.record, status, None, message, line, frozen=frozen.info))
+            status, message, line, task_line = run_status(run, frozen.record, project)
+            checked.append(Checked(run, frozen.record, status, None, message, line, frozen=frozen.info,
+                                   task_line=task_line))
             continue
         elif run.skip:
             checked.append(Checked(run, None, Status.SKIPPED, run.skip_kind, run.skip))
@@ -203,15 +234,17 @@ def verify(project: Project, plan: Plan, records: dict[str, RunRecord], running:
             checked.append(Checked(run, None, Status.SKIPPED, SkipKind.NOT_EXECUTED,
                                    "not executed in this build (execution is turned off and nothing is cached)"))
             continue
-        status, message, line = run_status(run, rec, project)
-        checked.append(Checked(run, rec, status, None, message, line, cached))
+        status, message, line, task_line = run_status(run, rec, project)
+        checked.append(Checked(run, rec, status, None, message, line, cached, task_line=task_line))
     by_task: dict[tuple[str, str], list[Checked]] = {}
     for c in checked:
         by_task.setdefault((c.run.task, c.run.device), []).append(c)
     for (tid, device), group in by_task.items():
-        tol = project.tasks[tid].task.compare.tolerance_for(device)
+        spec = project.tasks[tid]
+        tol = spec.task.compare.tolerance_for(device)
         if tol is not None:
-            agree(group, tol[0], tol[1])
+            gpu = device == "gpu" and spec.task.compare.gpu_tolerance is not None
+            agree(group, tol[0], tol[1], spec.where("compare", "gpu_tolerance" if gpu else "tolerance"))
             for c in group:  # which tolerance applied, and why, is part of the published check
                 if c.check is not None:
                     c.check = c.check.model_copy(update={"device": device, "reason": tol[2]})
@@ -236,8 +269,10 @@ def compare_devices(project: Project, checked: list[Checked]) -> None:
                                     paths=diff.details() if diff.count else [], device="gpu", reason=tol[2])
         if diff.count:
             c.status, c.details = Status.MISMATCHED, diff.details()
-            c.message = (f"GPU and CPU results of the same script disagree beyond the GPU tolerance (rtol {tol[0]:g}, "
-                         f"atol {tol[1]:g}; {tol[2]})")
+            spec = project.tasks[c.run.task]
+            key = "gpu_tolerance" if spec.task.compare.gpu_tolerance is not None else "tolerance"
+            c.message = (f"GPU and CPU results of the same script disagree beyond the GPU tolerance ({tol[2]}): "
+                         f"{distance(diff, tol[0], tol[1], spec.where('compare', key))}")
 
 
 # ----------------------------------------------------------------------------- the vote
@@ -253,15 +288,24 @@ def _majority(members: list[Checked], rtol: float, atol: float) -> Checked | Non
     return None
 
 
-def _mark(c: Checked, ref: Checked, reference: str, why: str, message: str, rtol: float, atol: float) -> None:
+def distance(diff: Diff, rtol: float, atol: float, source: str = "") -> str:
+    """The largest differences against the tolerance that applied and where it is set: what tuning it needs."""
+    where = f" ({source})" if source else ""
+    return (f"largest difference {diff.max_abs:.3g} absolute, {diff.max_rel:.3g} relative; tolerance rtol {rtol:g}, "
+            f"atol {atol:g}{where}")
+
+
+def _mark(c: Checked, ref: Checked, reference: str, why: str, message: str, rtol: float, atol: float,
+          source: str = "") -> None:
     diff = compare(c.result, ref.result, rtol, atol)
     c.check = CrossCheck(reference=reference, why=why, rtol=rtol, atol=atol, max_abs_diff=diff.max_abs,
                          max_rel_diff=diff.max_rel, paths=diff.details() if diff.count else [])
     if diff.count:
-        c.status, c.message, c.details = Status.MISMATCHED, message, diff.details()
+        c.status, c.details = Status.MISMATCHED, diff.details()
+        c.message = f"{message}: {distance(diff, rtol, atol, source)}"
 
 
-def agree(group: list[Checked], rtol: float, atol: float) -> None:
+def agree(group: list[Checked], rtol: float, atol: float, source: str = "") -> None:
     """Mark as mismatched every passed run whose RESULT disagrees, voting once per script.
 
     1. The runs of one script (Keras on each backend) agree among themselves: a backend outside their majority is a
@@ -291,7 +335,7 @@ def agree(group: list[Checked], rtol: float, atol: float) -> None:
         for m in members:
             if m is not rep:
                 _mark(m, rep, rep.run.runner.label, f"the result most runs of {fw}.py agree on",
-                      f"disagrees with the other runs of the same {fw}.py ({rep.run.runner.label})", rtol, atol)
+                      f"disagrees with the other runs of the same {fw}.py ({rep.run.runner.label})", rtol, atol, source)
     if len(voters) < 2:
         for c in ok:
             if c.check is None and c.status is Status.PASSED:
@@ -318,7 +362,7 @@ def agree(group: list[Checked], rtol: float, atol: float) -> None:
             if m.status is not Status.PASSED:
                 continue
             if fw == ref_fw:
-                _mark(m, ref, ref.run.runner.label, why, "", rtol, atol)
+                _mark(m, ref, ref.run.runner.label, why, "", rtol, atol, source)
             else:
                 _mark(m, ref, ref.run.runner.label, why,
-                      f"RESULT disagrees with {ref.run.runner.label} ({ref.run.device}), the majority", rtol, atol)
+                      f"RESULT disagrees with {ref.run.runner.label} ({ref.run.device}), the majority", rtol, atol, source)

@@ -125,6 +125,18 @@ def _read_capped(path: str, limit: int) -> tuple[str, int]:
 
 
 
+def _stopped_at(rundir: str, script: str) -> int | None:
+    """The script's innermost line in the traceback dumped just before the deadline (sandbox._arm_deadline_dump)."""
+    text, _ = _read_capped(os.path.join(rundir, "stack"), 64 * 1024)
+    head = f'File "{script}", line '
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith(head):
+            number = line[len(head):].split(" ", 1)[0]
+            return int(number) if number.isdigit() and len(number) < 9 else None
+    return None
+
+
 # ----------------------------------------------------------------------------- the worker loop
 def _supervise(pid: int, req: dict, started: float) -> dict:
     deadline = started + req["timeout"]
@@ -144,7 +156,8 @@ def _supervise(pid: int, req: dict, started: float) -> dict:
             pids = _descendants()
             peak = max(peak, _rss_mb(pids))
             if time.monotonic() > deadline:
-                stop = {"kind": "timeout", "message": f"timed out after {req['timeout']:g} s"}
+                stop = {"kind": "timeout", "message": f"timed out after {req['timeout']:g} s",
+                        "line": _stopped_at(req["rundir"], req["script"])}
             elif peak > req["memory_limit_mb"]:
                 stop = {"kind": "memory", "message": f"stopped: memory above the limit of {req['memory_limit_mb']} MiB"}
             elif sum(os.path.getsize(f) for f in files if os.path.exists(f)) > out_limit:

@@ -13,7 +13,7 @@ import re
 
 from markupsafe import Markup
 
-from ..core.record import Checked, Status
+from ..core.record import Checked, SkipKind, Status
 from ..core.runners import FRAMEWORK_LABELS
 from ..runs import terminal
 from ..runs.verify import published
@@ -39,9 +39,52 @@ def _alt(value: str) -> str:
 
 
 class TaskPage:
-    def __init__(self, renderer):
+    def __init__(self, renderer, page: str = "tasks/group.md"):
         self.r = renderer
+        self.up = "../" * page.count("/")  # from the page to the site's root (downloads/, assets/)
         self._lines: dict[int, list] = {}
+
+    # -- the first screen: what the runs say, one line per device
+    def shown(self, tid: str, fid: str) -> list[Checked]:
+        """The runs of a column that get a badge: not those that could not be made here (one line says so)."""
+        return [o for o in self.r.outcomes(tid, fid) if o.skip is not SkipKind.NO_DEVICE]
+
+    def verdict(self, tid: str) -> Markup:
+        """One short status for the group's index: e.g. "✔ 5 of 5 runs passed · GPU: not run here"."""
+        outs = self.r.by_task.get(tid, [])
+        made = [o for o in outs if o.record is not None]
+        passed = sum(o.passed for o in made)
+        icon = "✔" if made and passed == len(made) else ("✘" if made else "–")
+        words = f"{icon} {passed} of {len(made)} runs passed"
+        if any(o.skip is SkipKind.NO_DEVICE for o in outs) and not any(o.run.device == "gpu" for o in made):
+            words += " · GPU: not run here"
+        return line(words)
+
+    def run_summary(self, tid: str) -> list[Markup]:
+        """One line per device: how many runs passed and agree; "GPU: not run here" (with the recorded GPU runs of
+        records/ where there are some) instead of a badge per run that did not happen."""
+        outs = self.r.by_task.get(tid, [])
+        lines = []
+        for device in dict.fromkeys(o.run.device for o in outs):
+            runs = [o for o in outs if o.run.device == device]
+            made = [o for o in runs if o.record is not None]
+            absent = [o for o in runs if o.skip is SkipKind.NO_DEVICE]
+            head = f"**{device.upper()}:**"
+            if not made and absent:
+                lines.append(line(f"{device.upper()}: not run here (this build machine has no "
+                                  f"{device.upper()}), and no recorded {device.upper()} run of this task in records/"))
+                continue
+            passed = sum(o.passed for o in made)
+            bad = sorted({str(o.status) for o in made if not o.passed})
+            frozen = [o for o in made if o.frozen is not None]
+            text_ = f"{passed} of {len(made)} runs passed" + (f" ({', '.join(bad)} in the others)" if bad else "")
+            if frozen:
+                where = sorted({o.frozen.label for o in frozen})
+                text_ += f"; recorded on another machine ({'; '.join(where)}), not run here"
+            if absent:
+                text_ += f"; {len(absent)} not run here"
+            lines.append(Markup(f"{head} {line(text_)}"))
+        return lines
 
     # -- output
     def lines(self, o: Checked) -> list:
@@ -93,7 +136,7 @@ class TaskPage:
         out = []
         for n, fig in enumerate(o.outcome.figures, 1):
             alt = _alt(fig.alt) or _alt(f"Figure {n} drawn by the {o.run.runner.label} run of {task}")
-            out.append(f"![{alt}](../{fig.path}){{ loading=lazy }}")
+            out.append(f"![{alt}]({self.up}{fig.path}){{ loading=lazy }}")
         return Markup("\n\n".join(out))
 
     def figures_note(self, o: Checked) -> Markup:
@@ -191,12 +234,12 @@ class TaskPage:
     # -- downloads
     def downloads(self, tid: str, fid: str) -> Markup:
         py, nb = downloads.script_name(tid, fid), downloads.notebook_name(tid, fid)
-        return Markup(f"[Download {py}](../downloads/{tid}/{py}){{ download }} · "
-                      f"[Notebook {nb}](../downloads/{tid}/{nb}){{ download }}")
+        return Markup(f"[Download {py}]({self.up}downloads/{tid}/{py}){{ download }} · "
+                      f"[Notebook {nb}]({self.up}downloads/{tid}/{nb}){{ download }}")
 
     def zip_link(self, tid: str) -> Markup:
         name = downloads.zip_name(tid)
-        return Markup(f"[Download the task: {name}](../downloads/{tid}/{name}){{ download }} (the three scripts, "
+        return Markup(f"[Download the task: {name}]({self.up}downloads/{tid}/{name}){{ download }} (the three scripts, "
                       "their notebooks with the verified output, task.yml and a requirements.txt of the pinned "
                       "versions)")
 

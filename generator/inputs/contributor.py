@@ -1,0 +1,65 @@
+"""What a contributor is told about a task that builds but is not finished: the scaffold's text left in place
+(`python -m generator new` writes it; `check` refuses to publish it) and lines too long for a code column."""
+from __future__ import annotations
+
+from ..core.errors import Problem
+
+# The scaffold's own words (cli/scaffold.py writes them; here they are recognised). Changing them changes both.
+SCAFFOLD_SUMMARY = "The sum of three numbers in PyTorch, TensorFlow and Keras."
+SCAFFOLD_EXPLANATION = (
+    "The same sum of three numbers in each framework, a starting point written by `python -m generator new`: replace "
+    "it with the task's code and say here what differs between the three versions, and why it matters.")
+SCAFFOLD_CODE = {  # each script's code below its leading comment lines (which name the task, so differ)
+    "pytorch": "import numpy as np\nimport torch\n\nx = np.arange(1, 4, dtype=np.float32)  # the same input everywhere"
+               "\ntotal = torch.tensor(x).sum()\nprint(\"sum:\", total.item())\n\nRESULT = {\"sum\": total.item()}\n",
+    "tensorflow": "import numpy as np\nimport tensorflow as tf\n\nx = np.arange(1, 4, dtype=np.float32)  # the same input "
+                  "everywhere\ntotal = tf.reduce_sum(tf.constant(x))\nprint(\"sum:\", float(total.numpy()))\n\n"
+                  "RESULT = {\"sum\": float(total.numpy())}\n",
+    "keras": "import keras\nimport numpy as np\n\nx = np.arange(1, 4, dtype=np.float32)  # the same input everywhere"
+             "\ntotal = keras.ops.sum(keras.ops.convert_to_tensor(x))\nprint(\"sum:\", "
+             "float(keras.ops.convert_to_numpy(total)))\n\nRESULT = {\"sum\": float(keras.ops.convert_to_numpy(total))}\n",
+}
+
+# The longest code line a side-by-side column shows without scrolling at 1280 px (measured in the browser suite,
+# tests/test_browser.py::test_code_columns_never_break_a_token); README "Adding a task" states it.
+MAX_LINE = 72
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def scaffold_problems(tasks: dict) -> list[Problem]:
+    """Each key of each task that still holds the scaffold's text, as an error of `check`."""
+    out = []
+    for tid, spec in sorted(tasks.items()):
+        task = spec.task
+        for key, value, scaffold in (("summary", task.summary, SCAFFOLD_SUMMARY),
+                                     ("explanation", task.explanation, SCAFFOLD_EXPLANATION)):
+            if _words(value) == _words(scaffold):
+                out.append(Problem(spec.yml, spec.line(key), key, "still the scaffold's text (written by `python -m "
+                                   "generator new`): say what this task shows before it is published"))
+        for fw, body in SCAFFOLD_CODE.items():
+            lines = spec.source(fw).replace("\r\n", "\n").splitlines(True)
+            while lines and lines[0].startswith("#"):
+                lines.pop(0)
+            if "".join(lines) == body:
+                out.append(Problem(f"{spec.yml.rsplit('/', 1)[0]}/{fw}.py", 1, "", "still the scaffold's text (the "
+                                   "sum of three numbers): replace it with the task's code before it is published"))
+    return out
+
+
+def line_warnings(tasks: dict) -> list[Problem]:
+    """The first line of each script longer than a code column shows (it scrolls sideways on the page)."""
+    out = []
+    for tid, spec in sorted(tasks.items()):
+        folder = spec.yml.rsplit("/", 1)[0]
+        for fw in spec.code:
+            lines = spec.source(fw).splitlines()
+            long = [i for i, text in enumerate(lines, 1) if len(text.rstrip()) > MAX_LINE]
+            if long:
+                more = f" (and {len(long) - 1} more)" if len(long) > 1 else ""
+                out.append(Problem(f"{folder}/{fw}.py", long[0], "", f"line of {len(lines[long[0] - 1].rstrip())} "
+                                   f"characters{more}: a code column shows {MAX_LINE} at 1280 px, longer lines scroll "
+                                   "sideways"))
+    return out
