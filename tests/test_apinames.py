@@ -67,6 +67,12 @@ def test_the_build_resolves_the_api_names_of_the_prose(tmp_path, monkeypatch):
                "removed" in line for line in lines), lines
     assert any("historical_apis[0]" in o.line() and o.status == "removed-as-stated" for o in result.api.outcomes)
     assert gate_failed(result)
+    # the deprecated one is marked where the prose names it, and nothing else is
+    from generator.site.render import render_site
+    pages, _ = render_site(result.project, result)
+    comparison = next(p.markdown for p in pages if p.path == "comparison.md")
+    assert "`tf.compat.v1.argmax(dimension=1)`{ .fc-api-deprecated" in comparison
+    assert comparison.count("fc-api-deprecated") == 1
     # Nothing changed: the next build resolves from the store and starts no worker (imports no framework).
     monkeypatch.setattr(resolver, "Executor", lambda *a, **k: pytest.fail("a worker started for cached names"))
     again = run_build(settings)
@@ -82,3 +88,11 @@ def test_a_worker_that_resolves_nothing_leaves_names_not_resolved(tmp_path):
     [outcome] = [o for o in result.api.outcomes if o.span.text == "torch.nn.Linear"]
     assert outcome.status == "not-resolved" and "not resolved" in outcome.message
     assert result.api.count("resolved") == 0 and "1 not resolved here" in result.api.summary()
+
+
+def test_only_deprecated_spans_are_marked_and_content_chooses_nothing():
+    from generator.site.markup import DEPRECATED_MARK, mark_deprecated
+    text = "Use `torch.jit.script` and ``torch.jit.script`` but not `x`; `torch.jit.scripts` neither."
+    out = str(mark_deprecated(text, frozenset({"torch.jit.script"})))
+    assert out.count(DEPRECATED_MARK) == 2 and "`torch.jit.scripts`{" not in out and "`x`{" not in out
+    assert str(mark_deprecated(text, frozenset())) == text

@@ -245,3 +245,18 @@ def test_a_refused_mechanism_stops_the_build_in_one_line(tmp_path, monkeypatch, 
     monkeypatch.setenv("CI", "true")
     with pytest.raises(IsolationRefused):
         run_build(mini_settings(root, isolation="best-effort", cache_dir=str(tmp_path / "c2")), runners=["pytorch"])
+
+
+def test_a_refused_mechanism_is_one_line_from_check_not_a_traceback(tmp_path, monkeypatch, capsys):
+    """The pull-request gate reports the refusal as one line and exit status 2."""
+    from generator.cli.main import main
+    root = make_project(tmp_path / "project", {"demo": {}})
+    fake = tmp_path / "sitecustomize.py"
+    fake.write_text("import generator.runs.isolate as i\n"
+                    "i.probe = lambda: 'the network: unshare(CLONE_NEWNET): Operation not permitted (EPERM)'\n")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    monkeypatch.delenv("CI", raising=False)
+    assert main(["--root", str(root), "check"]) == 2
+    err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(err) == 1 and err[0].startswith("generator: ") and "Operation not permitted" in err[0], err
+    assert "Traceback" not in "\n".join(err)

@@ -15,9 +15,9 @@ from ..core.settings import OPTIONS, Settings, SettingsError
 from ..inputs.load import CONTENT_FILES
 from ..inputs.models import Task
 from ..runs.shard import parse_shard
-from .scaffold import cmd_new
+from ..runs.workers import WorkerStartError
 from .common import _load, _report, add_setting_flags, settings_from
-
+from .scaffold import cmd_new
 
 # ----------------------------------------------------------------------------- settings: mkdocs.yml, then flags
 
@@ -361,4 +361,8 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
-    return args.func(args, settings)
+    try:
+        return args.func(args, settings)
+    except WorkerStartError as exc:  # a worker that cannot start, or a kernel that refuses isolation: one line
+        print(f"generator: {exc}", file=sys.stderr)
+        return 2

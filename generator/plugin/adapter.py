@@ -21,6 +21,7 @@ from ..inputs.bench import read_results
 from ..inputs.load import load_project
 from ..inputs.sources import load_results
 from ..runs.machine import describe
+from ..runs.workers import WorkerStartError
 from ..site.export import generated_files, site_nav
 from ..site.render import TEMPLATES, Page, SiteData, render_site
 
@@ -90,8 +91,11 @@ class GeneratorPlugin(BasePlugin[_Options]):
             for path in sorted({"index.md", *self.pages}):
                 files.append(File.generated(config, path, content=md))
             return files
-        build = run_build(self.settings, self.project, memo=self.memo if self.serving else None,
-                          **(self.live.build_options() if self.live else {}))
+        try:
+            build = run_build(self.settings, self.project, memo=self.memo if self.serving else None,
+                              **(self.live.build_options() if self.live else {}))
+        except WorkerStartError as exc:  # a worker that cannot start, or a kernel that refuses isolation: one line
+            raise PluginError(f"generator: {exc}") from None
         for outcome in build.failures:
             log.warning(failure_line(outcome, self.settings.root))
         for task in build.unverified_tasks:

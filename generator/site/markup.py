@@ -50,6 +50,18 @@ def md(value: str) -> Markup:
     return Markup(value.strip())
 
 
+DEPRECATED_MARK = '{ .fc-api-deprecated title="deprecated on the versions this site verifies" }'
+
+
+def mark_deprecated(markdown: str, names: frozenset[str]) -> Markup:
+    """Trusted Markdown with every code span that names a deprecated API marked as such (an attribute list of ours:
+    content itself may carry none, so no text of the content chooses the class or the title)."""
+    if not names:
+        return Markup(markdown)
+    return Markup(_CODE_SPAN.sub(lambda m: m.group() + DEPRECATED_MARK if m.group().strip("`").strip() in names
+                                 else m.group(), str(markdown)))
+
+
 def line(value) -> Markup:
     """`text`, and `/` as a character reference: the text can start a line inside a block without closing it."""
     return Markup(str(text(value)).replace("/", "&#47;"))

@@ -19,7 +19,7 @@ from ..inputs.load import Project
 from ..runs.result import BuildResult
 from ..runs.verify import clean
 from ..site import charts
-from .markup import fence, indent, inline, md, text
+from .markup import fence, indent, inline, mark_deprecated, md, text
 from .verification import cell_counts, report_markdown
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -75,6 +75,10 @@ class Renderer:
         self.b = build
         self.data = data or SiteData()
         self.env = environment(overrides, bytecode_cache)
+        deprecated = frozenset(o.span.text for o in build.api.outcomes if o.status == "deprecated") if build.api else frozenset()
+        if deprecated:  # a deprecated API the prose names is marked where it stands (the verification page lists them)
+            self.env.filters.update(md=lambda v: mark_deprecated(md(v), deprecated),
+                                    inline=lambda v: mark_deprecated(inline(v), deprecated))
         self.links = project.links
         self.by_task: dict[str, list[Checked]] = {}
         for o in build.outcomes:
