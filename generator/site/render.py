@@ -10,7 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+)
 from markupsafe import Markup
 
 from ..core.record import Checked, SkipKind, Status
@@ -297,6 +303,15 @@ class Renderer:
 
 def render_site(project: Project, build: BuildResult, data: SiteData | None = None,
                 overrides: Path | None = None, bytecode_cache=None) -> tuple[list[Page], dict[str, bytes]]:
-    """Every page, and every generated asset (charts, reused from the chart cache when their data is unchanged)."""
+    """Every page, and every generated asset (charts, reused from the chart cache when their data is unchanged).
+    Without a bytecode cache of the caller's (the preview keeps one in memory), compiled templates are kept in the
+    run store: Jinja checks each against its template's source, so an edited template is compiled again."""
+    if bytecode_cache is None and data is not None and data.chart_cache is not None:
+        try:
+            folder = Path(data.chart_cache) / "jinja"
+            folder.mkdir(parents=True, exist_ok=True)
+            bytecode_cache = FileSystemBytecodeCache(str(folder))
+        except OSError:
+            bytecode_cache = None  # an unwritable store only costs compiling again
     renderer = Renderer(project, build, data, overrides, bytecode_cache)
     return renderer.pages(), renderer.assets()
