@@ -22,14 +22,6 @@ from .scaffold import cmd_new
 # ----------------------------------------------------------------------------- settings: mkdocs.yml, then flags
 
 
-
-
-
-
-
-
-
-
 # ----------------------------------------------------------------------------- commands
 def cmd_check(args, settings: Settings) -> int:
     """Validate everything, execute what is not cached, report failures as file:line lines; non-zero on failure."""
@@ -128,11 +120,6 @@ def cmd_list(args, settings: Settings) -> int:
         print(f"{spec.task.group:14} {tid:28} {spec.task.title}")
     print(f"{len(project.tasks)} tasks; runners: {', '.join(RUNNERS)}")
     return 0
-
-
-
-
-
 
 
 def cmd_render(args, settings: Settings) -> int:

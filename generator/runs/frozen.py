@@ -54,8 +54,6 @@ def build_date() -> date:
 # ----------------------------------------------------------------------------- the key and the file
 
 
-
-
 def file_name(runner_key: str, device: str) -> str:
     return f"{runner_key.replace('/', '_')}-{device}.json"
 
@@ -232,14 +230,6 @@ def attach_frozen(plan, project: Project, settings: Settings) -> None:
 
 
 # ----------------------------------------------------------------------------- recording, on the machine with the GPU
-
-
-
-
-
-
-
-
 
 
 def _write(out: Path, f: FrozenFile) -> str:

@@ -45,10 +45,6 @@ class Plan:
         return [r for r in self.runs if r.id not in self.cached and not r.skip]
 
 
-
-
-
-
 def devices_here(settings: Settings) -> list[str]:
     return ["cpu", "gpu"] if settings.devices == "auto" else [settings.devices]
 

@@ -15,8 +15,6 @@ log = logging.getLogger("generator.cache")
 FORMAT = 2
 
 
-
-
 RECORDS_KEPT = 2048
 _records: OrderedDict[tuple, RunRecord] = OrderedDict()
 _lock = threading.Lock()

@@ -28,8 +28,6 @@ PR_SET_CHILD_SUBREAPER = 36
 CHUNK = 64 * 1024
 
 
-
-
 def _descendants() -> list[int]:
     """Pids of every descendant of this process (children of children included), from /proc."""
     me, parents = os.getpid(), {}
@@ -101,28 +99,6 @@ def _read_capped(path: str, limit: int) -> tuple[str, int]:
 
 
 # ----------------------------------------------------------------------------- inside the forked child
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def _stopped_at(rundir: str, script: str) -> int | None:

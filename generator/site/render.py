@@ -49,18 +49,6 @@ class SiteData:
     extra: dict = field(default_factory=dict)
 
 
-
-
-
-
-
-
-
-
-
-
-
-
 def environment(overrides: Path | None = None, bytecode_cache=None) -> Environment:
     """`bytecode_cache` (the live preview's) keeps compiled templates across rebuilds; Jinja checks each against its
     source, so an edited template is compiled again."""

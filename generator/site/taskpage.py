@@ -25,8 +25,6 @@ FLAGS = [(Status.CRASHED, "crashed"), (Status.TIMED_OUT, "timed-out"), (Status.M
          (Status.FAILED, "failed")]
 
 
-
-
 def _number(x: float | None) -> str:
     if x is None:
         return "–"

@@ -364,8 +364,6 @@ def _ran_ok(record: RunRecord, expected_failure: bool) -> bool:
     return finished != expected_failure
 
 
-
-
 def table(r: dict) -> str:
     c, n, w = r["cold"], r["naive"], r["warm"]
     rows = [
