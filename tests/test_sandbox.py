@@ -260,3 +260,26 @@ def test_a_refused_mechanism_is_one_line_from_check_not_a_traceback(tmp_path, mo
     err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
     assert len(err) == 1 and err[0].startswith("generator: ") and "Operation not permitted" in err[0], err
     assert "Traceback" not in "\n".join(err)
+
+
+def test_a_script_reads_its_own_source_and_nothing_beside_it(tmp_path):
+    """torch.compile and AutoGraph read the script's source again (inspect): its own file is readable, read-only;
+    the other scripts of its task folder are not."""
+    root = tmp_path / "project"
+    code = TRY + f"""
+import inspect
+def shown():
+    return 1
+print("own source:", inspect.getsource(shown).split("(")[0])
+print("own file:", len(open(__file__).read()) > 0)
+attempt("write its own file", lambda: open(__file__, "a").write("# planted"))
+attempt("read a sibling", lambda: open(os.path.join({str(root)!r}, "snippets", "attack", "keras.py")).read())
+RESULT = [1.0, 2.0]
+"""
+    _, o = attack(tmp_path, code)
+    out = o.record.stdout
+    assert "own source: def shown" in out and "own file: True" in out, out + o.record.stderr
+    assert "refused: write its own file: PermissionError" in out
+    assert "refused: read a sibling: PermissionError" in out
+    assert "DONE" not in out and o.status is Status.PASSED
+    assert (root / "snippets" / "attack" / "pytorch.py").read_text() == code  # unchanged

@@ -124,7 +124,7 @@ def read_paths(protected: tuple[str, ...]) -> list[str]:
     return out
 
 
-def _landlock(writable: list[str], protected: list[str]) -> None:
+def _landlock(writable: list[str], protected: list[str], readable: list[str] = ()) -> None:
     abi = landlock_abi()
     if abi < 1:
         raise IsolationError("the file system and other processes: Landlock is not available in this kernel "
@@ -144,9 +144,10 @@ def _landlock(writable: list[str], protected: list[str]) -> None:
     try:
         rules = [(p, EXECUTE | READ_FILE | READ_DIR) for p in read_paths(tuple(protected))]
         rules += [(p, fs) for p in writable] + [(p, fs & ~REFER) for p in devices if os.path.exists(p)]
+        rules += [(p, READ_FILE) for p in readable]  # single files (the script itself: tracers read its source)
         for path, rights in rules:
             try:
-                fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+                fd = os.open(path, os.O_PATH | os.O_CLOEXEC | (os.O_NOFOLLOW if path in readable else 0))
             except OSError:
                 continue
             try:
@@ -215,11 +216,12 @@ def _seccomp() -> None:
         raise IsolationError(_err("Unix sockets: prctl(PR_SET_SECCOMP)"))
 
 
-def apply(writable: list[str], protected: list[str], required: bool = True) -> list[str]:
-    """Isolate this process (the forked child, single-threaded). Returns what could not be isolated (only when not
-    `required`; when required, the first refusal raises IsolationError)."""
+def apply(writable: list[str], protected: list[str], required: bool = True, readable: list[str] = ()) -> list[str]:
+    """Isolate this process (the forked child, single-threaded). `readable`: single files the run may read although
+    they lie in a protected folder (its own script, whose source torch.compile and AutoGraph read again). Returns what
+    could not be isolated (only when not `required`; when required, the first refusal raises IsolationError)."""
     refused = []
-    for step in (_isolate_network, lambda: _landlock(writable, protected)):
+    for step in (_isolate_network, lambda: _landlock(writable, protected, list(readable))):
         try:
             step()
         except IsolationError as exc:

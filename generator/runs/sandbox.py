@@ -210,7 +210,8 @@ def _child(req: dict) -> None:
     tempfile.tempdir = None
     isolation = req.get("isolation") or {}
     try:  # before the snippet's first line; a refusal when isolation is required means it never runs
-        refused = apply([rundir], isolation.get("protected", []), isolation.get("mode") != "best-effort")
+        refused = apply([rundir], isolation.get("protected", []), isolation.get("mode") != "best-effort",
+                        readable=[script] if isinstance(source, bytes) else [])
     except IsolationError as exc:
         source = IsolationError(f"not run: isolation refused by the kernel: {exc}")
     else:
