@@ -70,7 +70,7 @@ def _colour(page, selector: str) -> str:
 
 
 def test_keras_progress_bar_is_coloured_text_with_no_escape_characters(page):
-    page.goto(page.base + "tasks/basics/#quick-keras")
+    page.goto(page.base + "tasks/basics/quick/#quick-keras")
     page.wait_for_timeout(300)
     shown = "\n".join(page.locator(".ansi-output").all_inner_texts())  # (the code above it shows its escapes)
     assert "━" in shown and not any(s in shown for s in ("\x1b", "[0m", "[1m", "[32m", "\b", "\r"))
@@ -91,13 +91,13 @@ def test_keras_progress_bar_is_coloured_text_with_no_escape_characters(page):
 
 
 def test_a_tab_anchor_opens_its_tab(page):
-    page.goto(page.base + "tasks/basics/#other-keras")
+    page.goto(page.base + "tasks/basics/other/#other-keras")
     page.wait_for_timeout(300)
     assert page.locator("input#other-keras").is_checked()
 
 
 def test_the_figure_is_shown_with_its_title_as_alt_text(page):
-    page.goto(page.base + "tasks/basics/#quick-pytorch")
+    page.goto(page.base + "tasks/basics/quick/#quick-pytorch")
     page.locator("label[for='quick-pytorch']").click()
     img = page.locator("img[alt='Training loss']")
     img.scroll_into_view_if_needed()
@@ -107,7 +107,7 @@ def test_the_figure_is_shown_with_its_title_as_alt_text(page):
 
 
 def test_the_cross_check_and_a_flagged_tab_are_visible(page):
-    page.goto(page.base + "tasks/basics/")
+    page.goto(page.base + "tasks/basics/other/")
     summary = page.locator("details summary", has_text="Cross-check · 2 of 5 runs passed")
     assert summary.count() == 1 and summary.is_visible()
     table = summary.locator("xpath=..").locator("table")
