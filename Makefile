@@ -1,13 +1,24 @@
 # The two commands: `make site` and `make test`. Both create .venv once and reuse it.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# A second clone can use another clone's environment as it is: `make test VENV=/path/to/.venv` (or VENV in the
+# environment). When that environment exists, nothing is created or installed, and this clone's own generator is put
+# first on the path (PYTHONPATH), so that mkdocs and the tests' subprocesses import it rather than the one the other
+# environment was installed from (CONTRIBUTING.md, "Working in a second clone").
+READY := $(STAMP)
+ifneq ($(origin VENV),file)
+ifneq ($(wildcard $(BIN)/python),)
+READY := $(BIN)/python
+export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
+endif
+endif
 export NO_MKDOCS_2_WARNING := 1  # the MkDocs 2.0 banner would bury real output; README, "MkDocs 2"
 
 .PHONY: site test test-fast browser node-tools serve bench check clean venv
 
-venv: $(STAMP)
+venv: $(READY)
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Python 3.11 is required (found %s)" % sys.version.split()[0])'
@@ -16,7 +27,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-site: $(STAMP)
+site: $(READY)
 	$(BIN)/mkdocs build --strict
 
 # The browser tests drive Debian's Chromium through Playwright (no browser download): installed here when this user
@@ -44,20 +55,20 @@ $(NODE_TOOLS): tests/package.json tests/package-lock.json
 	cd tests && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: $(STAMP) browser $(NODE_TOOLS)
+test: $(READY) browser $(NODE_TOOLS)
 	$(BIN)/python -m pytest
 
 # Framework-free tests only (no real snippet, no browser): under a minute.
-test-fast: $(STAMP)
+test-fast: $(READY)
 	$(BIN)/python -m pytest -m "not snippets and not browser and not slow" -p no:cacheprovider
 
-serve: $(STAMP)
+serve: $(READY)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-check: $(STAMP)
+check: $(READY)
 	$(BIN)/python -m generator check
 
-bench: $(STAMP)
+bench: $(READY)
 	$(BIN)/python -m generator bench
 
 clean:

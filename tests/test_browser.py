@@ -20,6 +20,13 @@ pytestmark = pytest.mark.browser
 SHOTS = ROOT / "tests" / "screenshots"
 
 
+def _task_path(tid: str) -> str:
+    return f"tasks/{PROJECT.tasks[tid].task.group}/{tid}/"
+
+
+TASK_PAGE = _task_path("tensor-creation")  # a task page of the real site (group basics)
+
+
 class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
@@ -63,14 +70,14 @@ def test_home_page_shows_the_comparison_table(page):
 
 
 def test_choosing_a_tab_switches_every_tab_and_is_remembered(page):
-    page.goto(page.base + "tasks/basics/")
+    page.goto(page.base + TASK_PAGE)
     page.get_by_role("button", name="Tabs").click()  # the wide screen shows columns; tabs are the reader's choice
     sets = page.locator(".tabbed-set")
-    assert sets.count() >= 3
+    assert sets.count() >= 1
     sets.first.locator("label", has_text="TensorFlow").first.click()
     page.wait_for_timeout(300)
     assert _selected_labels(page) == {"TensorFlow"}
-    page.goto(page.base + "tasks/autodiff/")
+    page.goto(page.base + _task_path("scalar-gradient"))
     page.wait_for_timeout(300)
     assert _selected_labels(page) == {"TensorFlow"}  # remembered across pages
     assert page.evaluate("document.documentElement.classList.contains('fc-tabs')")  # and so is the layout
@@ -140,7 +147,7 @@ def test_verification_page_filters_and_sorts_from_the_keyboard(page, real_build)
     page.screenshot(path=str(_shot("verification-desktop.png")), full_page=False)
 
 
-SIDE_BY_SIDE = {"comparison": "comparison/", "task": "tasks/basics/", "choosing": "choosing/"}
+SIDE_BY_SIDE = {"comparison": "comparison/", "task": TASK_PAGE, "choosing": "choosing/"}
 
 
 @pytest.mark.parametrize("kind", sorted(SIDE_BY_SIDE))
@@ -164,7 +171,7 @@ def test_wide_screens_show_the_three_frameworks_side_by_side(page, kind):
     page.screenshot(path=str(_shot(f"{kind}-1280.png")), full_page=False)
 
 
-PHONE_PAGES = ["", "comparison/", "tasks/basics/", "verification/", "claims/", "choosing/", "performance/", "faq/"]
+PHONE_PAGES = ["", "comparison/", "tasks/basics/", TASK_PAGE, "verification/", "claims/", "choosing/", "performance/", "faq/"]
 
 
 def test_phones_cut_nothing_off(browser, server):
@@ -197,7 +204,7 @@ def test_the_decision_guide_is_a_tree_that_works_without_javascript(browser, ser
 def test_phone_viewport_screenshots(browser, server):
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
     pg = context.new_page()
-    for name, path in (("home", ""), ("comparison", "comparison/"), ("task", "tasks/basics/"),
+    for name, path in (("home", ""), ("comparison", "comparison/"), ("task", TASK_PAGE), ("group", "tasks/basics/"),
                        ("verification", "verification/")):
         pg.goto(server + path)
         assert pg.locator("h1").first.is_visible()
@@ -208,7 +215,7 @@ def test_phone_viewport_screenshots(browser, server):
 def test_reading_works_without_javascript(browser, server):
     context = browser.new_context(java_script_enabled=False)
     pg = context.new_page()
-    pg.goto(server + "tasks/basics/")
+    pg.goto(server + TASK_PAGE)
     assert "RESULT" in pg.locator("article").inner_text()  # code is in the HTML, not loaded by a script
     context.close()
 
@@ -220,7 +227,7 @@ def _shot(name: str) -> Path:
 
 # ----------------------------------------------------------------------------- accessibility: axe-core in Chromium
 AXE = ROOT / "tests" / "node_modules" / "axe-core" / "axe.min.js"
-AXE_PAGES = {"home": "", "comparison": "comparison/", "task": "tasks/basics/", "tasks index": "tasks/",
+AXE_PAGES = {"home": "", "comparison": "comparison/", "task": TASK_PAGE, "group": "tasks/basics/", "tasks index": "tasks/",
              "claims": "claims/", "choosing": "choosing/", "faq": "faq/", "performance": "performance/",
              "verification": "verification/", "not found": "404.html"}
 
@@ -243,3 +250,70 @@ def test_no_serious_or_critical_accessibility_finding(browser, server, viewport)
         found += [f"{kind} ({path or '/'}): {v}" for v in violations]
     context.close()
     assert found == [], "\n".join(found)
+
+
+# ----------------------------------------------------------------------------- a page per task
+def _group_path(tid: str) -> str:
+    return f"tasks/{PROJECT.tasks[tid].task.group}/"
+
+
+def test_old_addresses_land_on_the_task_page_and_its_tab(page):
+    """Every task used to live on its group's page: /tasks/<group>/#<task> and each tab's #<task>-<framework> still
+    lead to the task's own page, on that tab."""
+    wrong = []
+    for n, tid in enumerate(sorted(PROJECT.tasks)):
+        page.goto(page.base + _group_path(tid) + f"#{tid}")
+        page.wait_for_url(page.base + _task_path(tid), timeout=10_000)
+        framework = ("pytorch", "tensorflow", "keras")[n % 3]  # each framework on a third of the tasks
+        page.goto(page.base + _group_path(tid) + f"#{tid}-{framework}")
+        page.wait_for_url(page.base + _task_path(tid) + f"#{tid}-{framework}", timeout=10_000)
+        if not page.locator(f"input#{tid}-{framework}").is_checked():
+            wrong.append(f"{tid}-{framework}: the tab is not the one opened")
+    assert wrong == []
+    # the group's own address is its index, and stays there
+    page.goto(page.base + "tasks/training/")
+    page.wait_for_timeout(300)
+    assert page.url == page.base + "tasks/training/" and page.locator("h1").inner_text().strip()
+
+
+def test_old_addresses_without_javascript_land_on_the_task_line(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    pg = context.new_page()
+    pg.goto(server + "tasks/training/#training-loop-keras")
+    line = pg.locator("p#training-loop")
+    assert line.locator("#training-loop-keras").count() == 1
+    link = line.locator("a").first
+    assert link.get_attribute("href") == "training-loop/" and PROJECT.tasks["training-loop"].task.title in link.inner_text()
+    assert line.bounding_box()["y"] < 844  # scrolled to it
+    context.close()
+
+
+# Explanations longer than a phone's first screen holds with the question and the run summary (390 x 844): the
+# content is to be shortened; listed so that a new one, or one that now fits, fails this test.
+LONG_ON_PHONES = {"aot-packaging", "bench-eager-vs-compiled", "bench-matmul", "bench-mlp-step", "distribution",
+                  "litert-runtime", "mlp", "onnx-export", "quantization", "torchscript-status"}
+
+
+@pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)], ids=["1280", "390"])
+def test_a_task_page_first_screen_holds_the_question_the_answer_and_the_run_summary(browser, server, viewport):
+    width, height = viewport
+    context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=width < 500)
+    pg = context.new_page()
+    below = {}
+    for tid in sorted(PROJECT.tasks):
+        pg.goto(server + _task_path(tid))
+        pg.wait_for_timeout(100)
+        boxes = pg.evaluate("""() => {
+            const a = document.querySelector('article'), box = e => e && e.getBoundingClientRect();
+            const h1 = a.querySelector('h1'), answer = a.querySelector('.admonition.fc-answer');
+            const question = [...a.children].find(e => e.tagName === 'P' && h1.compareDocumentPosition(e) & 4);
+            const r = {question: box(question), answer: box(answer), runs: box(a.querySelector('p.fc-runs')),
+                       code: box(a.querySelector('.tabbed-set'))};
+            return Object.fromEntries(Object.entries(r).map(([k, b]) => [k, b && [b.top, b.bottom]])); }""")
+        assert all(boxes.values()), (tid, boxes)
+        order = [boxes[k][0] for k in ("question", "answer", "runs", "code")]
+        assert order == sorted(order), (tid, boxes)  # the question, the answer, the runs, then the code
+        if max(boxes[k][1] for k in ("question", "answer", "runs")) > height:
+            below[tid] = round(boxes["runs"][1])
+    context.close()
+    assert set(below) == (LONG_ON_PHONES if width < 500 else set()), below

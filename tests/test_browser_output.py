@@ -70,7 +70,7 @@ def _colour(page, selector: str) -> str:
 
 
 def test_keras_progress_bar_is_coloured_text_with_no_escape_characters(page):
-    page.goto(page.base + "tasks/basics/#quick-keras")
+    page.goto(page.base + "tasks/basics/quick/#quick-keras")
     page.wait_for_timeout(300)
     shown = "\n".join(page.locator(".ansi-output").all_inner_texts())  # (the code above it shows its escapes)
     assert "━" in shown and not any(s in shown for s in ("\x1b", "[0m", "[1m", "[32m", "\b", "\r"))
@@ -91,13 +91,13 @@ def test_keras_progress_bar_is_coloured_text_with_no_escape_characters(page):
 
 
 def test_a_tab_anchor_opens_its_tab(page):
-    page.goto(page.base + "tasks/basics/#other-keras")
+    page.goto(page.base + "tasks/basics/other/#other-keras")
     page.wait_for_timeout(300)
     assert page.locator("input#other-keras").is_checked()
 
 
 def test_the_figure_is_shown_with_its_title_as_alt_text(page):
-    page.goto(page.base + "tasks/basics/#quick-pytorch")
+    page.goto(page.base + "tasks/basics/quick/#quick-pytorch")
     page.locator("label[for='quick-pytorch']").click()
     img = page.locator("img[alt='Training loss']")
     img.scroll_into_view_if_needed()
@@ -107,7 +107,7 @@ def test_the_figure_is_shown_with_its_title_as_alt_text(page):
 
 
 def test_the_cross_check_and_a_flagged_tab_are_visible(page):
-    page.goto(page.base + "tasks/basics/")
+    page.goto(page.base + "tasks/basics/other/")
     summary = page.locator("details summary", has_text="Cross-check · 2 of 5 runs passed")
     assert summary.count() == 1 and summary.is_visible()
     table = summary.locator("xpath=..").locator("table")
@@ -122,3 +122,68 @@ def _shot(name: str):
     shots = ROOT / "tests" / "screenshots"
     shots.mkdir(exist_ok=True)
     return shots / name
+
+
+# ----------------------------------------------------------------------------- a code line wider than its column
+LONG_LINE = ("normalised_inputs = keras.ops.convert_to_tensor(raw_values).astype(np.float32)"
+             "  # a_single_identifier_far_longer_than_any_column_is_wide")
+WIDE = f"import numpy as np\n{LONG_LINE}\nRESULT = [1.0, 2.0]\n"
+
+
+@pytest.fixture(scope="module")
+def wide_server(tmp_path_factory):
+    """A mini site with the site's own stylesheet and layout script (side by side at 1280 px, tabs on a phone)."""
+    root = make_project(tmp_path_factory.mktemp("browser-wide") / "proj", {"wide": {"pytorch": WIDE, "keras": WIDE}})
+    (root / "docs" / "assets").mkdir(parents=True)
+    for name in ("extra.css", "layout.js"):
+        shutil.copy(ROOT / "docs" / "assets" / name, root / "docs" / "assets" / name)
+    (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text()
+                                     + "extra_css: [assets/extra.css]\nextra_javascript: [assets/layout.js]\n")
+    out = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(root / "site")], cwd=root,
+                         env=dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT)), capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root / "site")))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+# For each column's code: is the scroll container wider inside than out, how many visual lines the code takes against
+# its lines of text, and how many characters of its font fit its width (inside the padding).
+MEASURE = """() => Array.from(document.querySelectorAll('article .tabbed-set > .tabbed-content > .tabbed-block'))
+  .map(block => block.querySelector('pre > code')).filter(code => code && code.offsetParent).map(code => {
+    const cs = getComputedStyle(code), probe = document.createElement('span');
+    probe.textContent = 'x'.repeat(200);
+    code.appendChild(probe);
+    const charWidth = probe.getBoundingClientRect().width / 200;
+    probe.remove();
+    const inner = code.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+    const textHeight = code.scrollHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
+    return {scrolls: code.scrollWidth > code.clientWidth, lines: code.textContent.replace(/\\n$/, '').split('\\n').length,
+            visual: Math.round(textHeight / parseFloat(cs.lineHeight)), fits: Math.floor(inner / charWidth),
+            text: code.textContent}; })"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_code_columns_never_break_a_token(browser, wide_server, width):
+    """A line wider than its column scrolls sideways: it stays one visual line (no break inside `astype(np.float32)`
+    or the long identifier), in the side-by-side columns at 1280 px and in the tabs of a phone."""
+    from generator.inputs.contributor import MAX_LINE
+    context = browser.new_context(viewport={"width": width, "height": 900}, is_mobile=width < 500)
+    pg = context.new_page()
+    pg.goto(wide_server + "tasks/basics/wide/")
+    pg.wait_for_timeout(300)
+    assert pg.evaluate("document.documentElement.scrollWidth") <= width  # the page itself never scrolls sideways
+    codes = pg.evaluate(MEASURE)
+    long = [c for c in codes if LONG_LINE in c["text"]]
+    assert long and len(codes) == (3 if width >= 1280 else 1), codes  # three columns; one tab shown on a phone
+    for code in long:
+        assert code["scrolls"], code
+        assert code["visual"] == code["lines"] == 3, code  # nothing wrapped: each line of text is one line on screen
+    if width >= 1280:
+        # the README ("Adding a task") and `check`'s warning state how many characters a column shows at 1280 px
+        assert {c["fits"] for c in codes} == {MAX_LINE}, codes
+    pg.screenshot(path=str(_shot(f"long-line-{width}.png")))
+    context.close()

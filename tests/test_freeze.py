@@ -114,8 +114,8 @@ def test_recorded_gpu_runs_are_published_frozen_with_where_when_and_versions(tmp
     pages = {p.path: p.markdown for p in Renderer(result.project, result).pages()}
     assert "### Frozen records" in pages["verification.md"]
     assert "| Frozen record, attested (made by the project's GPU workflow, not re-run here) | 5 |" in pages["verification.md"]
-    assert "Frozen record (attested/demo/pytorch-gpu.json): recorded on NVIDIA H100 80GB HBM3" in pages["tasks/basics.md"]
-    assert "· frozen" in pages["tasks/basics.md"]
+    assert "Frozen record (attested/demo/pytorch-gpu.json): recorded on NVIDIA H100 80GB HBM3" in pages["tasks/basics/demo.md"]
+    assert "· frozen" in pages["tasks/basics/demo.md"]
 
 
 def test_records_made_with_other_versions_show_them_never_the_pins(tmp_path):
@@ -141,7 +141,7 @@ def test_a_record_is_stale_once_its_script_changes_and_check_strict_fails(tmp_pa
     assert stale.message.startswith(f"stale frozen record: the script changed since it was recorded on {H100}")
     assert by_id(result)["demo/keras/jax/gpu"].category == "frozen"  # keras.py did not change
     pages = {p.path: p.markdown for p in Renderer(result.project, result).pages()}
-    assert "### Stale records" in pages["verification.md"] and "stale frozen record" in pages["tasks/basics.md"]
+    assert "### Stale records" in pages["verification.md"] and "stale frozen record" in pages["tasks/basics/demo.md"]
     assert json.loads(verification_json(result))["categories"]["stale"] == 1
 
     args = ["--root", str(root), "check", "--devices", "auto", "--cache-dir", str(root / ".cache")]
@@ -271,8 +271,8 @@ def test_gpu_tolerance_applies_to_gpu_runs_and_gpu_cpu_disagreement_is_its_own_f
     cpu = by_id(result)["demo/tensorflow/cpu"]
     assert cpu.check.rtol == 1e-6 and cpu.check.device == "cpu" and cpu.check.reason == "the task's tolerance"
     pages = {p.path: p.markdown for p in Renderer(result.project, result).pages()}
-    assert "the task&#39;s GPU tolerance&#58; TF32 matmuls" in pages["tasks/basics.md"]
-    assert "Against the same script on the CPU" in pages["tasks/basics.md"]
+    assert "the task&#39;s GPU tolerance&#58; TF32 matmuls" in pages["tasks/basics/demo.md"]
+    assert "Against the same script on the CPU" in pages["tasks/basics/demo.md"]
 
     for f in (root / ATTESTED / "demo").glob("*.json"):  # all GPU runs agree among themselves, not with the CPU
         edit_record(f, **{"outcome.result": [1.1, 2.0]})

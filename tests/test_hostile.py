@@ -116,14 +116,14 @@ def test_no_text_from_snippets_or_their_output_creates_an_attribute(hostile_site
 
 def test_failure_messages_are_text_not_links(hostile_site):
     _, site, _ = hostile_site
-    html = (site / "tasks" / "basics" / "index.html").read_text()
+    html = "".join(p.read_text() for p in sorted((site / "tasks" / "basics").glob("*/index.html")))  # the task pages
     assert 'href="javascript' not in html.lower()
     assert html.count("run-badge") >= 20
 
 
 def test_terminal_output_and_figures_cannot_leave_their_block(hostile_site):
     _, site, _ = hostile_site
-    html = (site / "tasks" / "basics" / "index.html").read_text()
+    html = (site / "tasks" / "basics" / "terminal" / "index.html").read_text()
     assert "\x1b" not in html and "\b" not in html and 'href="javascript' not in html.lower()
     start = html.index('<h2 id="terminal"')
     end = html.find("<h2", start + 10)
@@ -152,7 +152,7 @@ def test_terminal_output_and_figures_cannot_leave_their_block(hostile_site):
     assert {tag for tag, _ in parser.inside} <= {"pre", "code", "span"}
     assert all(n == "class" and set(v.split()) <= CLASSES for _, attrs in parser.inside for n, v in attrs)
     assert '<span class="ansi-bold ansi-underline ansi-reverse ansi-fg-0">styled</span>' in section
-    assert '<img alt="' in section and 'src="../../assets/figures/' in section  # the figure, its title as alt text
+    assert '<img alt="' in section and 'src="../../../assets/figures/' in section  # the figure, its title as alt text
     assert "Raised" not in section and section.count('class="admonition failure"') == 1
 
 

@@ -334,17 +334,17 @@ def test_serve_a_hanging_snippet_never_blocks_the_preview(tmp_path):
     tag = process_tag()
     proc, base = serve(root, tag)
     try:
-        _wait_for(base + "tasks/basics/", lambda t: "hello from" in t and "running…" not in t)
+        _wait_for(base + "tasks/basics/demo/", lambda t: "hello from" in t and "running…" not in t)
         script = root / "snippets/demo/pytorch.py"
         script.write_text(HANG)
-        page, _ = _wait_for(base + "tasks/basics/", lambda t: "running…" in t)
+        page, _ = _wait_for(base + "tasks/basics/demo/", lambda t: "running…" in t)
         assert "PyTorch · CPU · running…" in page
         _, seconds = _wait_for(base + "faq/", lambda t: "Which is faster?" in t)
         assert seconds < 1.5  # other pages are served while it runs
-        page, _ = _wait_for(base + "tasks/basics/", lambda t: "timed out after 4 s" in t and "running…" not in t)
+        page, _ = _wait_for(base + "tasks/basics/demo/", lambda t: "timed out after 4 s" in t and "running…" not in t)
         assert "Timed out · PyTorch · CPU" in page
         script.write_text("RESULT = [1.0, 2.0]\nprint('back to normal')\n")
-        _wait_for(base + "tasks/basics/", lambda t: "back to normal" in t and "timed out" not in t)
+        _wait_for(base + "tasks/basics/demo/", lambda t: "back to normal" in t and "timed out" not in t)
         # a content edit executes nothing and reaches its page
         faq = root / "content/faq.yml"
         faq.write_text(faq.read_text().replace("Which is faster?", "Which one is quicker?"))

@@ -43,8 +43,8 @@ def test_edit_break_fix_in_the_preview(tmp_path, browser):
     loads: list[float] = []
     page.on("load", lambda: loads.append(time.monotonic()))
     try:
-        _wait_for(base + "tasks/basics/", lambda t: "hello from" in t and "running…" not in t)
-        page.goto(base + "tasks/basics/")
+        _wait_for(base + "tasks/basics/demo/", lambda t: "hello from" in t and "running…" not in t)
+        page.goto(base + "tasks/basics/demo/")
         page.wait_for_function("() => window.performance && document.readyState === 'complete'")
         page.wait_for_timeout(300)  # the livereload script starts polling on load
         script = root / "snippets/demo/pytorch.py"

@@ -184,11 +184,11 @@ def test_figures_left_open_are_recorded_deterministically_with_their_title(built
 
 def test_the_task_page_shows_output_figures_and_the_cross_check(built):
     _, _, _, pages, _ = built
-    md = pages["tasks/basics.md"]
+    md = pages["tasks/basics/plot.md"] + pages["tasks/basics/many.md"]
     assert "\x1b" not in md and "\b" not in md
     assert '<span class="ansi-bold">2&#47;2</span> <span class="ansi-fg-2">━━━━━━━━━━━━━━━━━━━━</span>' in md
-    assert "![Training loss](../assets/figures/" in md and "){ loading=lazy }" in md
-    assert "![Figure 2 drawn by the PyTorch run of A task](../assets/figures/" in md
+    assert "![Training loss](../../assets/figures/" in md and "){ loading=lazy }" in md  # from /tasks/basics/plot/
+    assert "![Figure 2 drawn by the PyTorch run of A task](../../assets/figures/" in md
     # the first passed run of a tab is open; the others say in one line what they hold
     assert "/// details | Output · Keras &#40;TensorFlow backend&#41; · CPU" in md
     assert "· 1 line · same as Keras &#40;TensorFlow backend&#41; · CPU\n    type: success\n\n" in md
@@ -202,7 +202,7 @@ def test_the_task_page_shows_output_figures_and_the_cross_check(built):
 def test_a_mismatch_shows_the_paths_and_flags_its_tab(tmp_path):
     root = make_project(tmp_path / "proj", {"demo": {"keras": "RESULT = [1.0, 2.5]\n"}})
     pages, _ = render_site(load_project(root), run_build(mini_settings(root)), SiteData())
-    md = next(p.markdown for p in pages if p.path == "tasks/basics.md")
+    md = next(p.markdown for p in pages if p.path == "tasks/basics/demo.md")
     assert '//// tab | Keras <span class="tab-flag tab-flag-mismatched" role="img"' in md
     assert "//// tab | PyTorch\n" in md
     assert "| Keras &#40;JAX backend&#41; | <span class=\"fc-label\">Device</span>CPU | <span class=\"fc-label\">Compared with</span>PyTorch | <span class=\"fc-label\">Largest abs. diff.</span>0.5 | <span class=\"fc-label\">Largest rel. diff.</span>0.25 | <span class=\"fc-label\">Verdict</span>≠ mismatched&#58; RESULT&#91;1&#93;&#58; 2.5 &#33;&#61; 2.0 |" in md
@@ -216,12 +216,14 @@ def test_tab_anchors_do_not_move_when_a_task_is_added(tmp_path):
                              timeout=300, env={**__import__("os").environ, "NO_MKDOCS_2_WARNING": "1",
                                                "PYTHONPATH": str(ROOT)})
         assert out.returncode == 0, out.stderr
-        html = (root / "site" / "tasks" / "basics" / "index.html").read_text()
-        return html
+        return {p.parent.name: p.read_text() for p in (root / "site" / "tasks" / "basics").rglob("index.html")}
     before, after = ids(["demo"]), ids(["aaa-first", "demo"])
     for fw in ("pytorch", "tensorflow", "keras"):
-        assert f'id="demo-{fw}"' in before and f'id="demo-{fw}"' in after and f'id="aaa-first-{fw}"' in after
-    assert 'id="__tabbed_' not in after
+        # on the task's own page, and on the group's index, where every task used to live (old links land there)
+        for html in (before["demo"], after["demo"], before["basics"], after["basics"]):
+            assert f'id="demo-{fw}"' in html
+        assert f'id="aaa-first-{fw}"' in after["aaa-first"] and f'id="aaa-first-{fw}"' in after["basics"]
+    assert 'id="__tabbed_' not in after["demo"] + after["aaa-first"]
 
 
 # ----------------------------------------------------------------------------- take it with you

@@ -93,7 +93,7 @@ def test_a_hand_made_record_with_a_correct_key_is_unattested_never_passed_and_st
     assert "device_name" not in run  # no record published: nothing of it reads as a run that was made
 
     pages = {p.path: p.markdown for p in Renderer(result.project, result).pages()}
-    page, report = pages["tasks/basics.md"], pages["verification.md"]
+    page, report = pages["tasks/basics/demo.md"], pages["verification.md"]
     assert "/// admonition | Contributed record, not reproduced by the project · PyTorch · GPU" in page
     assert "Frozen record (records/demo/pytorch-gpu.json): recorded on NVIDIA H100" in page
     assert "PyTorch · GPU · contributed, unattested" in page and "PyTorch · GPU · passed" not in page
@@ -321,5 +321,5 @@ def test_mkdocs_build_honours_generator_execute(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "5 runs planned, 0 executed, 0 from cache" in out.stderr
     assert not (tmp_path / "store" / "runs").exists() or not Store(tmp_path / "store").keys()
-    page = (root / "site" / "tasks" / "basics" / "index.html").read_text()
+    page = (root / "site" / "tasks" / "basics" / "demo" / "index.html").read_text()
     assert "not executed in this build" in page

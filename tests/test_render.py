@@ -48,8 +48,10 @@ def pages(tmp_path_factory):
 def test_every_page_is_rendered(pages):
     rendered, _ = pages
     assert sorted(rendered) == ["choosing.md", "claims.md", "comparison.md", "faq.md", "index.md", "performance.md",
-                                "tasks/basics.md", "tasks/index.md", "verification.md"]
-    assert rendered["tasks/basics.md"].source == "snippets/bad/task.yml"
+                                "tasks/basics/bad.md", "tasks/basics/demo.md", "tasks/basics/index.md",
+                                "tasks/basics/skips.md", "tasks/index.md", "verification.md"]
+    assert rendered["tasks/basics/index.md"].source == "content/groups.yml"  # the group's intro; its lines are links
+    assert rendered["tasks/basics/demo.md"].source == "snippets/demo/task.yml"
     assert rendered["comparison.md"].source == "content/criteria.yml"
 
 
@@ -63,23 +65,48 @@ def test_home_page_table(pages):
 
 
 def test_task_page_has_linked_tabs_badges_output_and_downloads(pages):
-    md = pages[0]["tasks/basics.md"].markdown
+    md = "\n".join(pages[0][f"tasks/basics/{t}.md"].markdown for t in ("bad", "demo", "skips"))
     for label in ("PyTorch", "TensorFlow", "Keras"):
-        assert f"//// tab | {label}" in md
+        assert md.count(f"//// tab | {label}") == 3
     assert md.count('class="run-badge run-passed"') == 11 and md.count('class="run-badge run-failed"') == 3
     # runs that could not be made here (no GPU) take one line per task, not a badge each; a declared skip keeps its own
     assert md.count('class="run-badge run-skipped"') == 2
-    assert md.count("GPU&#58; not run here &#40;this build machine has no GPU&#41;") == 1, md
+    assert md.count("GPU&#58; not run here &#40;this build machine has no GPU; no recorded GPU run") == 1, md
     assert "/// admonition | Not run · TensorFlow · CPU\n    type: note" in md and "no such API in TensorFlow" in md
-    assert "[Download demo_pytorch.py](../downloads/demo/demo_pytorch.py){ download }" in md
-    assert "[Notebook demo_pytorch.ipynb](../downloads/demo/demo_pytorch.ipynb){ download }" in md
-    assert "[Download the task: demo.zip](../downloads/demo/demo.zip){ download }" in md
+    assert "[Download demo_pytorch.py](../../downloads/demo/demo_pytorch.py){ download }" in md
+    assert "[Notebook demo_pytorch.ipynb](../../downloads/demo/demo_pytorch.ipynb){ download }" in md
+    assert "[Download the task: demo.zip](../../downloads/demo/demo.zip){ download }" in md
     # captured output is a raw HTML block of escaped text, never interpreted
     assert '<div class="ansi-output"><pre><code>&#60;i&#62;hi&#60;&#47;i&#62; &#96;&#96;&#96; &#124;</code></pre></div>' in md
     assert "/// admonition | Failed · Keras &#40;JAX backend&#41; · CPU · line 1\n    type: failure" in md
     assert "RuntimeError&#58; bad &#60;b&#62;" in md
     # a failure marks its tab's label, whichever tab is open
     assert '//// tab | Keras <span class="tab-flag tab-flag-failed" role="img"' in md
+
+
+def test_task_page_leads_with_question_answer_and_run_summary(pages):
+    md = pages[0]["tasks/basics/skips.md"].markdown
+    order = [md.index(s) for s in ("# A task\n", "Summary.", "/// admonition | What differs, and why",
+                                   "An explanation of what differs", "**CPU:** 4 of 4 runs passed",
+                                   "GPU&#58; not run here", "## The three versions { #skips }", "//// tab | PyTorch",
+                                   "/// details | Cross-check", "[Download the task: skips.zip]")]
+    assert order == sorted(order), order
+    assert md.count("An explanation of what differs") == 1  # said once, at the top, not again under the code
+
+
+def test_group_page_is_an_index_that_keeps_the_old_ids(pages):
+    md = pages[0]["tasks/basics/index.md"].markdown
+    assert "//// tab" not in md and "```" not in md  # no code on the index
+    lines = [l for l in md.splitlines() if l.startswith("<p id=")]
+    assert [l.split('"')[1] for l in lines] == ["bad", "demo", "skips"]  # one line per task, in order
+    demo = lines[1]
+    # the ids every task and tab had when the tasks lived on this page: an old link lands on the task's line
+    for fid in ("pytorch", "tensorflow", "keras"):
+        assert f'<span id="demo-{fid}"></span>' in demo
+    assert "data-fc-moved" in demo and "[A task](demo.md): Summary." in demo
+    assert "<small>✔ 5 of 5 runs passed</small>" in demo
+    assert "<small>✘ 2 of 5 runs passed</small>" in lines[0]
+    assert "<small>✔ 4 of 4 runs passed · GPU&#58; not run here</small>" in lines[2]
 
 
 def test_comparison_and_other_pages(pages):
@@ -98,7 +125,8 @@ def test_comparison_and_other_pages(pages):
     assert "next question" not in choosing and "as of see sources" not in choosing
     assert '??? success "a → Keras"' in choosing and "**Recommended: Keras.**" in choosing
     ver = rendered["verification.md"].markdown
-    assert ver.count('[A task](tasks/basics.md#') == 14  # one row per run made; runs not made are grouped
+    # one row per run made, linked to its task's page; runs not made are grouped
+    assert ver.count('[A task](tasks/basics/') == 14 and ver.count('[A task](tasks/basics/demo.md)') == 5
     assert "- **4 GPU runs not made:** not run on GPU here" in ver
     assert "- **2 CPU, GPU runs not made:** no such API in TensorFlow" in ver
     assert "| ✘ failed |" in ver and "| ✔ passed |" in ver and "| – not run |" in ver
@@ -146,8 +174,8 @@ def test_links_between_tasks_criteria_and_claims_go_both_ways(tmp_path):
     crit["criteria"][0]["tasks"] = ["demo"]
     make_project(root, {"demo": {"task": {"criteria": []}}}, content={"claims.yml": claims, "criteria.yml": crit})
     rendered = {p.path: p.markdown for p in render_pages(load_project(root), run_build(mini_settings(root)))}
-    task_page = rendered["tasks/basics.md"]
-    assert "**Criteria:** [Execution model](../comparison.md#execution-model)" in task_page
-    assert "**Claims checked:** [TensorFlow only builds static graphs](../claims.md#static-graphs)" in task_page
-    assert "**Shown in code:** [A task](tasks/basics.md#demo)" in rendered["claims.md"]
-    assert "**Shown in code:** [A task](tasks/basics.md#demo)" in rendered["comparison.md"]
+    task_page = rendered["tasks/basics/demo.md"]
+    assert "**Criteria:** [Execution model](../../comparison.md#execution-model)" in task_page
+    assert "**Claims checked:** [TensorFlow only builds static graphs](../../claims.md#static-graphs)" in task_page
+    assert "**Shown in code:** [A task](tasks/basics/demo.md)" in rendered["claims.md"]
+    assert "**Shown in code:** [A task](tasks/basics/demo.md)" in rendered["comparison.md"]

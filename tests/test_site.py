@@ -41,14 +41,21 @@ def site(tmp_path_factory):
 def test_strict_build_produces_every_page(site):
     html = {p: (site / "site" / p).read_text() for p in ("index.html", "comparison/index.html", "tasks/basics/index.html",
                                                        "verification/index.html", "claims/index.html", "faq/index.html",
-                                                       "choosing/index.html", "performance/index.html", "tasks/index.html")}
+                                                       "choosing/index.html", "performance/index.html", "tasks/index.html",
+                                                       "tasks/basics/demo/index.html", "tasks/basics/other/index.html")}
     assert "<th>PyTorch</th>" in html["index.html"]
     assert '<td><span class="fc-label">PyTorch</span>Apache-2.0</td>' in html["index.html"]
     assert 'id="execution-model"' in html["comparison/index.html"]
+    # the group's page is an index: one line per task, keeping the ids the tasks and their tabs had there
     basics = html["tasks/basics/index.html"]
-    assert basics.count('class="tabbed-set tabbed-alternate"') == 2 and 'id="demo"' in basics and 'id="other"' in basics
-    assert '<a download href="../../downloads/demo/demo_keras.py">' in basics
-    assert "hello from" in basics  # the captured output
+    assert 'class="tabbed-set' not in basics and "hello from" not in basics
+    assert 'id="demo"' in basics and 'id="other-keras"' in basics and '<a href="demo/">A task</a>' in basics
+    # each task has its own page under the group's address
+    demo = html["tasks/basics/demo/index.html"]
+    assert demo.count('class="tabbed-set tabbed-alternate"') == 1 and 'id="demo"' in demo and 'id="demo-keras"' in demo
+    assert '<a download href="../../../downloads/demo/demo_keras.py">' in demo
+    assert "hello from" in demo  # the captured output
+    assert "Other task" in html["tasks/basics/other/index.html"]
     assert html["verification/index.html"].count(" data-status=\"passed\"") == 10
     assert (site / "site/verification.json").is_file() and (site / "site/downloads/other/other_tensorflow.py").is_file()
     assert (site / "site/404.html").is_file()
@@ -60,7 +67,7 @@ def test_edit_links_point_at_the_source_files(tmp_path):
     (root / "mkdocs.yml").write_text(cfg.replace("features: [content.tabs.link]", "features: [content.tabs.link, content.action.edit]"))
     assert mkdocs(root, "build", "--strict").returncode == 0
     assert 'href="https://git.example/r/edit/main/content/criteria.yml"' in (root / "site/comparison/index.html").read_text()
-    assert 'href="https://git.example/r/edit/main/snippets/demo/task.yml"' in (root / "site/tasks/basics/index.html").read_text()
+    assert 'href="https://git.example/r/edit/main/snippets/demo/task.yml"' in (root / "site/tasks/basics/demo/index.html").read_text()
 
 
 def test_no_generated_markdown_in_the_repository(site):
@@ -94,7 +101,7 @@ def test_strict_build_fails_naming_the_snippet(tmp_path):
     assert "Aborted with 1 warnings in strict mode!" in out.stdout + out.stderr
     out = mkdocs(root, "build")  # without --strict the page shows the failure
     assert out.returncode == 0
-    assert "broken on purpose" in (root / "site/tasks/basics/index.html").read_text()
+    assert "broken on purpose" in (root / "site/tasks/basics/demo/index.html").read_text()
 
 
 def test_invalid_data_fails_the_build_listing_every_problem(tmp_path):
@@ -144,7 +151,7 @@ def test_preview_server_reloads_and_keeps_serving_through_errors(tmp_path):
         _wait_for(base + "faq/", lambda t: "Which one is quicker?" in t)
         # a failing snippet: the server keeps serving and shows the error on the page
         (root / "snippets/demo/pytorch.py").write_text(BROKEN)
-        page = _wait_for(base + "tasks/basics/", lambda t: "broken on purpose" in t)
+        page = _wait_for(base + "tasks/basics/demo/", lambda t: "broken on purpose" in t)
         assert "Failed · PyTorch · CPU · line 2" in page
         # invalid data: the server shows the problems instead of stopping
         faq.write_text("questions: [\n")

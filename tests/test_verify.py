@@ -178,5 +178,5 @@ def test_a_new_runner_is_one_registry_entry(tmp_path, monkeypatch):
     assert charts.colours()["keras/numpy"] == "#013243"
     from generator.inputs.load import load_project
     pages, _ = render_site(load_project(root), build, SiteData(machine="m"))
-    task_page = next(p for p in pages if p.path == "tasks/basics.md").markdown
+    task_page = next(p for p in pages if p.path == "tasks/basics/demo.md").markdown
     assert "Keras &#40;NumPy backend&#41; · CPU · passed" in task_page

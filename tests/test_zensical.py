@@ -108,10 +108,11 @@ def built(exported) -> Path:
 def test_export_writes_a_config_without_the_plugin_and_every_linked_file(exported):
     config = load_config(exported / "mkdocs.yml")  # mkdocs.yml carries a !!python tag (the tab slug function)
     assert config["plugins"] == ["search"] and config["docs_dir"] == "docs" and config["site_dir"] == "site"
-    assert config["nav"][2] == {"Side by side": ["tasks/index.md", {"Basics": "tasks/basics.md"}]}
+    assert config["nav"][2] == {"Side by side": ["tasks/index.md", {"Basics": [
+        "tasks/basics/index.md", {"A task": "tasks/basics/demo.md"}, {"Other task": "tasks/basics/other.md"}]}]}
     assert config["markdown_extensions"] == load_config(ROOT / "mkdocs.yml")["markdown_extensions"]
     docs = exported / "docs"
-    for rel in ("index.md", "comparison.md", "tasks/basics.md", "verification.json", "assets/extra.css",
+    for rel in ("index.md", "comparison.md", "tasks/basics/index.md", "tasks/basics/demo.md", "verification.json", "assets/extra.css",
                 "assets/sort.js", "assets/charts/run-times.svg", "downloads/other/other_keras.py"):
         assert (docs / rel).is_file(), rel
     assert (docs / "downloads/demo/demo_pytorch.py").read_text().startswith("RESULT = [1.0, 2.0]")
@@ -159,18 +160,22 @@ def test_write_site_replaces_docs_and_refuses_a_project_folder(tmp_path):
 @needs_zensical
 def test_zensical_builds_every_page_with_its_headings(built):
     pages = {rel: parse(built / rel) for rel in ("index.html", "comparison/index.html", "tasks/index.html",
-                                                 "tasks/basics/index.html", "claims/index.html", "faq/index.html",
+                                                 "tasks/basics/index.html", "tasks/basics/demo/index.html",
+                                                 "tasks/basics/other/index.html", "claims/index.html", "faq/index.html",
                                                  "choosing/index.html", "performance/index.html",
                                                  "verification/index.html")}
     assert pages["index.html"].headings[:2] == ["PyTorch vs TensorFlow vs Keras, verified", "At a glance"]
     assert "Comparison" in pages["comparison/index.html"].headings
     assert "Execution model" in pages["comparison/index.html"].headings
     assert "execution-model" in pages["comparison/index.html"].ids  # attr_list { #id } on a heading
-    basics = pages["tasks/basics/index.html"]
-    assert {"Basics", "A task", "Other task"} <= set(basics.headings) and {"demo", "other"} <= basics.ids
-    html = (built / "tasks/basics/index.html").read_text()
-    assert html.count('class="tabbed-set tabbed-alternate"') == 2  # pymdownx.tabbed, alternate style
-    assert '<a download href="../../downloads/demo/demo_keras.py">' in html
+    basics = pages["tasks/basics/index.html"]  # the group's index keeps the old ids of tasks and tabs
+    assert "Basics" in basics.headings and {"demo", "other", "demo-pytorch", "other-keras"} <= basics.ids
+    assert "A task" in pages["tasks/basics/demo/index.html"].headings
+    assert "Other task" in pages["tasks/basics/other/index.html"].headings
+    assert {"demo", "demo-pytorch", "demo-keras"} <= pages["tasks/basics/demo/index.html"].ids
+    html = (built / "tasks/basics/demo/index.html").read_text()
+    assert html.count('class="tabbed-set tabbed-alternate"') == 1  # pymdownx.tabbed, alternate style
+    assert '<a download href="../../../downloads/demo/demo_keras.py">' in html
     assert "hello from" in html  # the captured output
     assert (built / "verification/index.html").read_text().count(' data-status="passed"') == 10  # one row per run
     assert "Which is faster?" in pages["faq/index.html"].headings
@@ -220,7 +225,7 @@ def test_mkdocs_builds_the_same_folder_to_the_same_articles(built, tmp_path):
         return [line.strip() for line in re.sub(r">\s*<", ">\n<", body).splitlines() if line.strip()]
 
     pages = sorted(p.relative_to(built) for p in built.rglob("index.html"))
-    assert len(pages) == 9
+    assert len(pages) == 11  # 9 pages and a page for each of the two tasks
     for rel in pages:
         assert article(built / rel) == article(tmp_path / rel), rel
 

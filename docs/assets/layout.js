@@ -46,7 +46,17 @@
     });
     return bar;
   }
+  // An old address of a task (#<task> or a tab's #<task>-pytorch on its group's page, where every task used to live)
+  // goes on to the task's own page, to the same tab. Without JavaScript it lands on the task's line in the index.
+  function forward() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var el = id && document.getElementById(id);
+    var row = el && el.closest("[data-fc-moved]");
+    var link = row && row.querySelector("a[href]");
+    if (link) location.replace(link.href.split("#")[0] + (el === row ? "" : "#" + id));
+  }
   function init() {
+    forward();
     var article = document.querySelector("article.md-content__inner");
     if (article && !article.querySelector(".fc-layout") && outermostSets(article).length) {
       var h1 = article.querySelector("h1");

@@ -91,8 +91,11 @@ def dump_config(config: Mapping) -> str:
 # ----------------------------------------------------------------------------- what the site consists of
 def site_nav(project) -> list:
     """The navigation the plugin adds when mkdocs.yml has none (one entry per group that has tasks)."""
-    groups = [{g.title: f"tasks/{g.id}.md"} for g in project.groups.groups
-              if any(t.task.group == g.id for t in project.tasks.values())]
+    groups = []
+    for g in project.groups.groups:
+        tasks = sorted((s for s in project.tasks.values() if s.task.group == g.id), key=lambda s: (s.task.order, s.id))
+        if tasks:
+            groups.append({g.title: [f"tasks/{g.id}/index.md", *({s.task.title: f"tasks/{g.id}/{s.id}.md"} for s in tasks)]})
     return [{"Home": "index.md"}, {"Comparison": "comparison.md"}, {"Side by side": ["tasks/index.md", *groups]},
             {"Claims checked": "claims.md"}, {"Choosing": "choosing.md"}, {"FAQ": "faq.md"},
             {"Performance": "performance.md"}, {"Verification": "verification.md"}]

@@ -81,7 +81,7 @@ class Renderer:
     # -- links between pages (relative to the page that links)
     def task_link(self, tid: str, from_page: str) -> Markup:
         spec = self.p.tasks[tid]
-        return Markup(f"[{text(spec.task.title)}]({self._rel(from_page, f'tasks/{spec.task.group}.md')}#{tid})")
+        return Markup(f"[{text(spec.task.title)}]({self._rel(from_page, f'tasks/{spec.task.group}/{tid}.md')})")
 
     def criterion_link(self, cid: str, from_page: str) -> Markup:
         c = next(c for c in self.p.criteria.criteria if c.id == cid)
@@ -115,8 +115,13 @@ class Renderer:
         from .taskpage import TaskPage
         for g, tasks in self.groups_with_tasks():
             if tasks:
-                pages.append(self._render("group.md.j2", f"tasks/{g.id}.md", f"snippets/{tasks[0].id}/task.yml",
-                                          group=g, tasks=tasks, tp=TaskPage(self)))
+                # the group's page is its folder's index (same address as before, /tasks/<group>/), one line a task
+                pages.append(self._render("group.md.j2", f"tasks/{g.id}/index.md", f"{content}/groups.yml",
+                                          group=g, tasks=tasks, tp=TaskPage(self, f"tasks/{g.id}/index.md")))
+                for spec in tasks:  # a page per task, under its group's address: /tasks/<group>/<task>/
+                    path = f"tasks/{g.id}/{spec.id}.md"
+                    pages.append(self._render("task.md.j2", path, f"snippets/{spec.id}/task.yml", group=g, spec=spec,
+                                              tp=TaskPage(self, path)))
         return pages
 
     def criteria_groups(self) -> list[tuple[str, list]]:
@@ -265,7 +270,7 @@ class Renderer:
 
     def task_url(self, tid: str, from_page: str) -> str:
         """A task's link target as Markdown link syntax sees it (MkDocs turns it into the page's URL)."""
-        return f"{self._rel(from_page, f'tasks/{self.p.tasks[tid].task.group}.md')}#{tid}"
+        return self._rel(from_page, f"tasks/{self.p.tasks[tid].task.group}/{tid}.md")
 
     # -- the performance page
     metric_label = staticmethod(charts.metric_label)

@@ -70,7 +70,7 @@ class TaskPage:
             head = f"**{device.upper()}:**"
             if not made and absent:
                 lines.append(line(f"{device.upper()}: not run here (this build machine has no "
-                                  f"{device.upper()}), and no recorded {device.upper()} run of this task in records/"))
+                                  f"{device.upper()}; no recorded {device.upper()} run of this task in records/)"))
                 continue
             passed = sum(o.passed for o in made)
             bad = sorted({str(o.status) for o in made if not o.passed})

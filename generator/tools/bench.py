@@ -324,7 +324,7 @@ def main(args) -> int:
         out["incremental"] = {**inc, "edited": f"snippets/{edited}/pytorch.py"}
         print("live preview ...", flush=True)
         task = PREVIEW_TASK if PREVIEW_TASK in copy.tasks else edited
-        preview = _preview(proj, cache, repeat, task, f"tasks/{copy.tasks[task].task.group}/")
+        preview = _preview(proj, cache, repeat, task, f"tasks/{copy.tasks[task].task.group}/{task}/")
         median = statistics.median(preview["content"])
         out["preview_reload_s"] = {"median": median, "all": preview["content"], "ratio_to_warm_build": median / gen}
         imports = out["cold_interpreter_import_s"]
