@@ -59,7 +59,8 @@ def test_run_one_task_one_framework_list_and_render(tmp_path):
     out = cli(root, "list")
     assert out.stdout.splitlines()[-1].startswith("2 tasks; runners: pytorch, tensorflow, keras/tensorflow")
     out = cli(root, "render", "--out", str(tmp_path / "md"))
-    assert out.returncode == 0 and (tmp_path / "md" / "docs" / "tasks" / "basics.md").is_file()
+    assert out.returncode == 0 and (tmp_path / "md" / "docs" / "tasks" / "basics" / "index.md").is_file()
+    assert (tmp_path / "md" / "docs" / "tasks" / "basics" / "demo.md").is_file()  # a page per task
     assert (tmp_path / "md" / "docs" / "verification.json").is_file() and (tmp_path / "md" / "mkdocs.yml").is_file()
     assert (tmp_path / "md" / "docs" / "downloads" / "demo" / "demo_keras.py").is_file()
     assert cli(root, "run", "missing").returncode == 2

@@ -33,7 +33,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 @dataclass(frozen=True)
 class Page:
-    path: str          # e.g. "tasks/basics.md"
+    path: str          # e.g. "tasks/basics/index.md", "tasks/basics/scalar-gradient.md"
     markdown: str
     source: str        # repository path an "edit" link points at
 
