@@ -221,17 +221,22 @@ def test_nothing_granted_holds_a_protected_folder():
     assert granted and not any(inside == p or inside.startswith(p.rstrip("/") + "/") for p in map(os.path.realpath, granted))
 
 
-def test_a_refused_mechanism_stops_the_build_in_one_line(tmp_path, monkeypatch, capsys):
+@pytest.fixture
+def refusing_kernel(tmp_path, monkeypatch):
+    """Workers whose isolation probe reports a refusal (a sitecustomize on their PYTHONPATH), outside CI."""
+    (tmp_path / "sitecustomize.py").write_text(
+        "import generator.runs.isolate as i\n"
+        "i.probe = lambda: 'the network: unshare(CLONE_NEWNET): Operation not permitted (EPERM)'\n")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    monkeypatch.delenv("CI", raising=False)
+
+
+def test_a_refused_mechanism_stops_the_build_in_one_line(tmp_path, monkeypatch, capsys, refusing_kernel):
     """Where the kernel refuses (simulated: the probe reports a refusal), a required isolation stops the build with
     one line naming what is not isolated; best-effort runs and says so once; CI makes it required."""
     import generator.runs.worker  # noqa: F401 - the module the worker runs
     from generator.runs.workers import IsolationRefused
     root = make_project(tmp_path / "project", {"demo": {}})
-    fake = tmp_path / "sitecustomize.py"
-    fake.write_text("import generator.runs.isolate as i\n"
-                    "i.probe = lambda: 'the network: unshare(CLONE_NEWNET): Operation not permitted (EPERM)'\n")
-    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
-    monkeypatch.delenv("CI", raising=False)
     with pytest.raises(IsolationRefused) as err:
         run_build(mini_settings(root), runners=["pytorch"])
     line = str(err.value)
@@ -247,15 +252,10 @@ def test_a_refused_mechanism_stops_the_build_in_one_line(tmp_path, monkeypatch, 
         run_build(mini_settings(root, isolation="best-effort", cache_dir=str(tmp_path / "c2")), runners=["pytorch"])
 
 
-def test_a_refused_mechanism_is_one_line_from_check_not_a_traceback(tmp_path, monkeypatch, capsys):
+def test_a_refused_mechanism_is_one_line_from_check_not_a_traceback(tmp_path, capsys, refusing_kernel):
     """The pull-request gate reports the refusal as one line and exit status 2."""
     from generator.cli.main import main
     root = make_project(tmp_path / "project", {"demo": {}})
-    fake = tmp_path / "sitecustomize.py"
-    fake.write_text("import generator.runs.isolate as i\n"
-                    "i.probe = lambda: 'the network: unshare(CLONE_NEWNET): Operation not permitted (EPERM)'\n")
-    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
-    monkeypatch.delenv("CI", raising=False)
     assert main(["--root", str(root), "check"]) == 2
     err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
     assert len(err) == 1 and err[0].startswith("generator: ") and "Operation not permitted" in err[0], err

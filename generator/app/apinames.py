@@ -18,10 +18,10 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ..core.files import atomic_write
-from ..core.runners import RUNNERS
+from ..core.runners import DISTRIBUTIONS, RUNNERS
 from ..core.settings import Settings
 from ..inputs import apinames as _collector
-from ..inputs.apinames import DISTRIBUTIONS, ROOTS, ApiNames, ApiReport, Outcome, Span, collect
+from ..inputs.apinames import ROOTS, ApiNames, ApiReport, Outcome, Span, collect
 from ..runs.executor import Executor
 from ..runs.keys import _runner_source_hash
 from ..runs.machine import package_version

@@ -37,6 +37,10 @@ FRAMEWORKS: tuple[str, ...] = tuple(dict.fromkeys(r.framework for r in RUNNERS.v
 FRAMEWORK_LABELS = {"pytorch": "PyTorch", "tensorflow": "TensorFlow", "keras": "Keras"}
 RUN_KEYS: tuple[str, ...] = tuple(RUNNERS) + tuple(f for f in FRAMEWORKS if f not in RUNNERS)  # task.yml keys
 
+# the distribution a module is installed by, where its name differs (pins, downloads' requirements, API-name messages)
+DISTRIBUTIONS = {"tensorflow": "tensorflow-cpu", "ai_edge_litert": "ai-edge-litert", "PIL": "pillow", "yaml": "PyYAML",
+                 "google": "protobuf"}
+
 WORKER_ENVS: dict[str, WorkerEnv] = {w.name: w for w in (
     WorkerEnv("torch", ("torch", "keras"), ("torch", "keras", "numpy"), (("KERAS_BACKEND", "torch"),)),
     WorkerEnv("tensorflow", ("tensorflow", "keras"), ("tensorflow-cpu", "tensorflow", "keras", "numpy"),

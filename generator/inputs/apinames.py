@@ -30,10 +30,6 @@ ROOTS: dict[str, tuple[str, str]] = {  # root -> (module it stands for, runner k
     "tf2onnx": ("tf2onnx", "tensorflow"), "ai_edge_litert": ("ai_edge_litert", "tensorflow"),
     "keras": ("keras", "keras/tensorflow"), "jax": ("jax", "keras/jax"), "jnp": ("jax.numpy", "keras/jax"),
 }
-# the distribution whose version a message names, by module root
-DISTRIBUTIONS = {"torch": "torch", "torchvision": "torchvision", "torchao": "torchao", "onnx": "onnx",
-                 "onnxruntime": "onnxruntime", "onnxscript": "onnxscript", "tensorflow": "tensorflow-cpu",
-                 "tf2onnx": "tf2onnx", "ai_edge_litert": "ai-edge-litert", "keras": "keras", "jax": "jax"}
 # packages the prose names that the site does not pin or cover: skipped as such, not taken for a script's object
 OTHER_PACKAGES = {"numpy", "np", "pandas", "pd", "scipy", "sklearn", "matplotlib", "plt", "os", "sys", "json", "math",
                   "random", "pathlib", "typing", "functools", "itertools", "collections", "dataclasses", "torch_xla",

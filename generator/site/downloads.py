@@ -22,15 +22,13 @@ from pathlib import Path
 
 from ..core.files import UnsafeFile, digest, read_bytes
 from ..core.record import Checked
-from ..core.runners import FRAMEWORK_LABELS, FRAMEWORKS, RUNNERS
+from ..core.runners import DISTRIBUTIONS, FRAMEWORK_LABELS, FRAMEWORKS, RUNNERS
 from ..runs.terminal import ansi
 from ..runs.verify import published
 from .derived import derived
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 # a script's import -> the distribution that provides it, where the names differ
-DISTRIBUTIONS = {"tensorflow": "tensorflow-cpu", "ai_edge_litert": "ai-edge-litert", "PIL": "pillow", "yaml": "PyYAML",
-                 "google": "protobuf"}
 # what a script needs besides its imports: Keras runs on each backend the site verifies
 IMPLIED = {"keras": ("jax", "jaxlib", "tensorflow-cpu", "torch", "numpy")}
 
