@@ -1,5 +1,11 @@
 # The two commands: `make site` and `make test`. Both create .venv once and reuse it.
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The Python version is a pin too (pyproject.toml's requires-python says the same; a test checks they agree). The
+# first of these that really is that version (a pyenv shim of another version is not), else plain python3.
+PYTHON_VERSION := 3.12
+PYTHON ?= $(shell for c in python$(PYTHON_VERSION) $$HOME/.pyenv/versions/$(PYTHON_VERSION).*/bin/python$(PYTHON_VERSION) \
+  /usr/local/bin/python$(PYTHON_VERSION) /usr/bin/python$(PYTHON_VERSION) python3; do \
+  $$c -c 'import sys; assert sys.version_info[:2] == tuple(map(int, "$(PYTHON_VERSION)".split("."))); \
+  print(sys.executable)' 2>/dev/null && break; done)
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -16,12 +22,16 @@ endif
 endif
 export NO_MKDOCS_2_WARNING := 1  # the MkDocs 2.0 banner would bury real output; README, "MkDocs 2"
 
-.PHONY: site test test-fast browser node-tools serve bench check clean venv
+.PHONY: site test test-fast browser node-tools serve bench check clean venv range range-venv outdated
 
 venv: $(READY)
 
 $(STAMP): requirements.txt pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Python 3.11 is required (found %s)" % sys.version.split()[0])'
+	@test -n "$(PYTHON)" || { echo "make: Python $(PYTHON_VERSION) is required and none was found (README, first lines)" >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; v = "%d.%d" % sys.version_info[:2]; sys.exit(v != "$(PYTHON_VERSION)" and "Python $(PYTHON_VERSION) is required (found %s)" % sys.version.split()[0])'
+	@# an environment of another Python (the pin moved) is made again, not patched
+	@$(BIN)/python -c 'import sys; sys.exit("%d.%d" % sys.version_info[:2] != "$(PYTHON_VERSION)")' 2>/dev/null || \
+	  { test ! -e $(VENV) || echo "make: $(VENV) is not Python $(PYTHON_VERSION): making it again"; rm -rf $(VENV); }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
@@ -71,5 +81,27 @@ check: $(READY)
 bench: $(READY)
 	$(BIN)/python -m generator bench
 
+# The version range: every task again on the previous minor release of each framework (requirements-range.txt),
+# in a second environment; its results go to records/range.json, which the build shows on every task page.
+RANGE_VENV ?= .venv-range
+RANGE_STAMP := $(RANGE_VENV)/.installed
+
+range-venv: $(RANGE_STAMP)
+
+$(RANGE_STAMP): requirements-range.txt pyproject.toml
+	@test -n "$(PYTHON)" || { echo "make: Python $(PYTHON_VERSION) is required and none was found (README, first lines)" >&2; exit 1; }
+	@$(RANGE_VENV)/bin/python -c 'import sys; sys.exit("%d.%d" % sys.version_info[:2] != "$(PYTHON_VERSION)")' 2>/dev/null || rm -rf $(RANGE_VENV)
+	test -x $(RANGE_VENV)/bin/python || $(PYTHON) -m venv $(RANGE_VENV)
+	$(RANGE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-range.txt
+	$(RANGE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+range: $(RANGE_STAMP)
+	$(RANGE_VENV)/bin/python -m generator range $(RANGE_ARGS)
+
+# What the package index serves now against the pins (`make outdated ARGS=--write` writes the new pins)
+outdated: $(READY)
+	$(BIN)/python -m generator outdated --python $(PYTHON) $(ARGS)
+
 clean:
-	rm -rf site .cache tests/node_modules
+	rm -rf site .cache .cache-range tests/node_modules

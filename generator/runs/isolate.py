@@ -46,7 +46,7 @@ SYSTEM_READ = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "
                "/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/host.conf", "/etc/hosts", "/etc/gai.conf",
                "/etc/resolv.conf", "/etc/ssl", "/etc/ca-certificates", "/etc/pki", "/etc/mime.types",
                "/etc/os-release", "/etc/lsb-release", "/etc/debian_version", "/etc/fonts", "/etc/alternatives",
-               "/etc/matplotlibrc", "/etc/python3", "/etc/python3.11", "/etc/OpenCL", "/etc/vulkan")
+               "/etc/matplotlibrc", "/etc/python3", f"/etc/python3.{sys.version_info[1]}", "/etc/OpenCL", "/etc/vulkan")
 DEVICES_RW = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/shm", "/dev/dri")
 GPU_PREFIX = "/dev/nvidia"  # /dev/nvidia0, nvidiactl, nvidia-uvm, nvidia-caps/: a GPU run needs them
 
