@@ -14,6 +14,7 @@ from ..runs.executor import Executor
 from ..runs.plan import Run, make_plan
 from ..runs.result import BuildResult
 from ..runs.store import Store
+from ..runs.versionrange import read_range
 from ..runs.verify import verify
 from ..runs.workers import Stats
 from .apinames import check_prose
@@ -63,12 +64,14 @@ def run_build(settings: Settings, project: Project | None = None, tasks: list[st
         with _progress(settings, len(misses)) as progress, _term_as_interrupt():
             stats = Executor(settings, on_record, progress).run_all(misses)
     outcomes = verify(project, plan, records, running)
-    api = None
-    if tasks is None and runners is None and devices is None:  # a whole build: the prose's API names too
+    api = versions = None
+    warnings = list(store.warnings) + plan.warnings
+    if tasks is None and runners is None and devices is None:  # a whole build: the prose's API names, the range
         api = check_prose(settings, project)
+        versions = read_range(settings.records_path, project)
+        warnings += [versions.warning] if versions.warning else []
     executed = sum(1 for r in misses if r.id in records)
-    return BuildResult(project, plan, outcomes, stats, executed, time.monotonic() - t0,
-                       list(store.warnings) + plan.warnings, api)
+    return BuildResult(project, plan, outcomes, stats, executed, time.monotonic() - t0, warnings, api, versions)
 
 
 @contextlib.contextmanager

@@ -1,5 +1,5 @@
 """The command line: python -m generator check | run TASK | watch | list | new TASK | render | schema | options |
-merge | record | build | bench."""
+merge | record | build | bench | outdated | range."""
 from __future__ import annotations
 
 import argparse
@@ -17,6 +17,7 @@ from ..inputs.models import Task
 from ..runs.shard import parse_shard
 from ..runs.workers import WorkerStartError
 from .common import _load, _report, add_setting_flags, settings_from
+from .currency import NO_SETTINGS, add_parsers
 from .scaffold import cmd_new
 
 # ----------------------------------------------------------------------------- settings: mkdocs.yml, then flags
@@ -257,7 +258,7 @@ def cmd_check_sources(args, settings: Settings) -> int:
     return check_command(args, settings)
 
 
-NEEDS_NO_SETTINGS = {cmd_schema, cmd_options}
+NEEDS_NO_SETTINGS = {cmd_schema, cmd_options, *NO_SETTINGS}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -326,6 +327,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", dest="fetch_timeout", type=float, default=15.0, help="seconds per URL")
     p.add_argument("--url", action="append", help="check only this URL (repeatable)")
     p.set_defaults(func=cmd_check_sources)
+    add_parsers(sub)
     return ap
 
 

@@ -7,6 +7,7 @@ from ..core.record import Checked, SkipKind, Status
 from ..inputs.apinames import ApiReport
 from ..inputs.load import Project
 from .plan import Plan
+from .versionrange import VersionRange
 from .workers import Stats
 
 
@@ -20,6 +21,7 @@ class BuildResult:
     seconds: float
     warnings: list[str] = field(default_factory=list)
     api: ApiReport | None = None  # the prose's API names, resolved (a whole build only)
+    range: VersionRange | None = None  # records/range.json: the runs on the previous releases (a whole build only)
 
     def count(self, *statuses: Status) -> int:
         return sum(o.status in statuses for o in self.outcomes)

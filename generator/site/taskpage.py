@@ -17,6 +17,7 @@ from ..core.record import Checked, SkipKind, Status
 from ..core.runners import FRAMEWORK_LABELS
 from ..runs import terminal
 from ..runs.verify import published
+from ..runs.versionrange import KEY_PACKAGE
 from ..site import downloads
 from .markup import line, text
 
@@ -83,6 +84,42 @@ class TaskPage:
                 text_ += f"; {len(absent)} not run here"
             lines.append(Markup(f"{head} {line(text_)}"))
         return lines
+
+    def version_range(self, tid: str) -> Markup | None:
+        """Per script, the releases it is verified on: "verified on torch 2.14.1 and 2.15.0", or where the previous
+        release fails, its error; a script changed since the range was recorded says so (records/range.json)."""
+        vr = self.r.b.range
+        if vr is None:
+            return None
+        if vr.file is None:
+            return Markup("**Versions:** ") + line("the pins only (no version range recorded: make range)")
+        current: dict[str, set[str]] = {}
+        for o in self.r.by_task.get(tid, []):
+            if o.record is not None and o.run.device == "cpu" and o.passed:
+                pkg = KEY_PACKAGE[o.run.runner.framework]
+                current.setdefault(o.run.runner.framework, set()).add(o.record.versions.get(pkg, "?").split("+")[0])
+        parts = []
+        entries = vr.for_task(tid)
+        for fid in FRAMEWORK_LABELS:
+            mine = [e for e in entries if e.run.runner.split("/")[0] == fid]
+            if not mine:
+                continue
+            pkg = KEY_PACKAGE[fid]
+            old = sorted({e.run.versions.get(pkg, "?") for e in mine})
+            stale = [e for e in mine if e.stale]
+            failed = [e for e in mine if not e.stale and e.run.status != "passed"]
+            if stale:
+                parts.append(f"{fid}.py changed since the range was recorded: not yet run on {pkg} {', '.join(old)}")
+            elif failed:
+                e = failed[0]
+                parts.append(f"{fid}.py fails on {pkg} {', '.join(old)} ({e.run.runner}: {e.run.status}"
+                             + (f": {e.run.message[:160]}" if e.run.message else "") + ")")
+            elif current.get(fid):
+                parts.append(f"{fid}.py verified on {pkg} {' and '.join(old + sorted(current[fid] - set(old)))}")
+        if not parts:
+            return None
+        made = f" (previous releases run by {vr.file.made_by} on {vr.file.made.isoformat()})"
+        return Markup("**Versions:** ") + line("; ".join(parts) + made)
 
     # -- output
     def lines(self, o: Checked) -> list:

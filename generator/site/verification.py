@@ -21,6 +21,8 @@ def verification_json(result: BuildResult) -> str:
             "counts": {s: result.api.count(s) for s in API_STATUSES}, "skipped": result.api.skip_reasons(),
             "names": [{"file": o.span.file, "line": o.span.line, "key": o.span.key, "name": o.span.text,
                        "status": o.status, "message": o.message} for o in result.api.outcomes if o.status != "skipped"]}
+    if result.range is not None:
+        data["version_range"] = result.range.to_json()
     return json.dumps(data, indent=1, sort_keys=True)
 
 
