@@ -22,7 +22,7 @@ from support import ROOT
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 NAMES = sorted(p.name for p in WORKFLOWS.glob("*.yml"))
-PYTHON = "3.11.16"  # the exact patch every job's setup-python installs (cache keys name it)
+PYTHON = "3.12.13"  # the exact patch every job's setup-python installs (cache keys name it)
 TEMP = ("$RUNNER_TEMP/", "${{ runner.temp }}/")
 
 # Generator features the deploy workflow's safety rests on (issue 28): (command, flag). Each must be used by a workflow
@@ -75,8 +75,9 @@ def runs_snippets(job: dict) -> bool:
         return any(words[:1] in (["record"], ["run"], ["watch"]) or (words[:1] == ["check"] and "--no-execute" not in words)
                    for words in (w for s in job["steps"] for w in generator_commands(s.get("run", ""))))
     script = runs(job)
-    return bool(re.search(r"\bmake (test|site|check)\b|\bmkdocs (build|serve)\b", script)) or any(
-        words[:1] in (["check"], ["record"], ["run"], ["build"], ["watch"]) and "--no-execute" not in words
+    return bool(re.search(r"\bmake (test|site|check|range)\b|\bmkdocs (build|serve)\b", script)) or any(
+        (words[:1] in (["check"], ["record"], ["run"], ["build"], ["watch"], ["render"]) and "--no-execute" not in words)
+        or (words[:1] == ["range"] and "--merge" not in words)
         for s in job["steps"] for words in generator_commands(s.get("run", "")))
 
 
@@ -239,6 +240,11 @@ def test_run_stores_and_artifacts_live_in_runner_temp_not_in_the_checkout():
         for flag in ("--cache-dir", "--export", "--out"):
             if flag in words:
                 seen += 1
+                if words[:2] == ["range", "--merge"] and (name, job_id) == ("deploy.yml", "build"):
+                    # the range's shards, merged over any committed records/range.json: the file the build reads
+                    assert words[words.index(flag) + 1] == "records/range.json"
+                    assert all(w.startswith(TEMP) for w in words[2:words.index(flag)]), words
+                    continue
                 assert words[words.index(flag) + 1].startswith(TEMP), (name, job_id, flag)
         if words[0] == "merge":  # every folder merged: a downloaded artifact, never one inside the checkout
             dirs = [w for i, w in enumerate(words[1:], 1) if not w.startswith("--") and words[i - 1] != "--shards"]
@@ -269,6 +275,10 @@ def test_id_token_only_in_the_attest_and_the_deploy_jobs():
             assert perms.get("pages") is None and perms.get("id-token") is None, (name, job_id)
             assert all(v == "read" for v in perms.values()), (name, job_id, perms)
         writes = {k for k, v in perms.items() if v == "write"}
+        if (name, job_id) == ("currency.yml", "propose"):  # pushes a branch and opens a pull request: runs no code
+            assert writes == {"contents", "pull-requests"} and not runs_snippets(job), (name, job_id, writes)
+            assert not re.search(r"\bmake\b|python|\.venv|generator", runs(job)), "propose runs project code"
+            continue
         assert writes <= {"id-token", "attestations", "pages"}, (name, job_id, writes)
     assert holders == {("gpu.yml", "attest"), ("deploy.yml", "deploy")}
 
@@ -451,8 +461,9 @@ def test_deploy_makes_the_cpu_runs_in_shards_from_empty_stores_and_merges_each_f
     assert upload["path"].replace("${{ runner.temp }}", "$RUNNER_TEMP") == words[words.index("--export") + 1]
     assert upload["name"] == "runs-${{ matrix.shard }}"
     build = wf["jobs"]["build"]
-    assert build["needs"] == "shard"
-    downloads = [s["with"] for s in uses(build, "actions/download-artifact") if "run-id" not in s["with"]]
+    assert build["needs"] == ["shard", "range"]
+    downloads = [s["with"] for s in uses(build, "actions/download-artifact")
+                 if "run-id" not in s["with"] and s["with"]["name"].startswith("runs-")]
     assert all("pattern" not in d and "merge-multiple" not in d for d in downloads)
     assert [d["name"] for d in downloads] == [f"runs-{k}" for k in range(1, n + 1)]  # exactly runs-1..runs-N
     merge = next(w for s in build["steps"] for w in generator_commands(s.get("run", "")) if "--shards" in w)
@@ -461,6 +472,26 @@ def test_deploy_makes_the_cpu_runs_in_shards_from_empty_stores_and_merges_each_f
     assert dirs[:n] == [d["path"].replace("${{ runner.temp }}", "$RUNNER_TEMP") for d in downloads]
     assert all(d.endswith(f"/runs-{k}") for k, d in enumerate(dirs[:n], 1))
     assert merge[merge.index("--cache-dir") + 1] == "$RUNNER_TEMP/store"
+
+
+def test_deploy_runs_the_version_range_in_shards_and_publishes_only_what_they_made():
+    wf = load("deploy.yml")
+    job = wf["jobs"]["range"]
+    n = len(job["strategy"]["matrix"]["shard"])
+    assert n >= 2 and runs_snippets(job) and all(v == "read" for v in job["permissions"].values())
+    assert "make range-venv" in runs(job)
+    words = next(w for s in job["steps"] for w in generator_commands(s.get("run", "")) if w[0] == "range")
+    assert words[words.index("--shard") + 1] == f"$SHARD/{n}"
+    assert words[words.index("--cache-dir") + 1] == "$RUNNER_TEMP/empty-store"
+    upload = uses(job, "actions/upload-artifact")[0]["with"]
+    assert upload["name"] == "range-${{ matrix.shard }}"
+    build = wf["jobs"]["build"]
+    names = [s["with"]["name"] for s in uses(build, "actions/download-artifact") if "run-id" not in s["with"]]
+    assert [x for x in names if x.startswith("range-")] == [f"range-{k}" for k in range(1, n + 1)]
+    merge = next(w for s in build["steps"] for w in generator_commands(s.get("run", "")) if w[:2] == ["range", "--merge"])
+    assert merge[2:2 + n] == [f"$RUNNER_TEMP/range/range-{k}.json" for k in range(1, n + 1)]
+    order = [i for i, s in enumerate(build["steps"]) if "range --merge" in s.get("run", "") or s.get("run") == "make site"]
+    assert len(order) == 2  # merged before the site is built, over any committed records/range.json
 
 
 def test_the_job_that_builds_the_pages_artifact_executes_nothing():
