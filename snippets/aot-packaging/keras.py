@@ -1,6 +1,7 @@
 # Keras 3 packages a model through model.export. On PyTorch, format="torch" gives a torch.export program that
 # AOTInductor can compile to native code; on TensorFlow and JAX, format="tf_saved_model" gives a SavedModel
 # (on JAX through jax2tf), a graph that TensorFlow compiles when it is loaded, not native code ahead of time.
+# TensorFlow 2.21 cannot run the SavedModel JAX 0.12 writes (a StableHLO version it does not read yet).
 import numpy as np
 import keras
 from keras import layers

@@ -1,5 +1,6 @@
 # model.export writes an inference-only artefact. The default TF SavedModel format works on the
-# TensorFlow and JAX (via jax2tf) backends; on PyTorch it needs torch_xla, so "torch" (torch.export) is used.
+# TensorFlow backend; on PyTorch it needs torch_xla, so "torch" (torch.export) is used. On JAX (via jax2tf)
+# it is written, but TensorFlow 2.21 cannot run what JAX 0.12 wrote (a StableHLO version it does not read).
 import numpy as np
 import keras
 from keras import layers

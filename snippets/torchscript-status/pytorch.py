@@ -1,5 +1,5 @@
-# TorchScript is deprecated in PyTorch 2.13: torch.jit.script/trace/save/load still work but emit a
-# DeprecationWarning that points to torch.compile (speed) and torch.export (whole-graph capture and saving).
+# TorchScript is deprecated: in PyTorch 2.15 torch.jit.script/trace/save/load still work but emit a
+# FutureWarning that points to torch.compile (speed) and torch.export (whole-graph capture and saving).
 import warnings
 
 import numpy as np
