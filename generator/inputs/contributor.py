@@ -1,6 +1,9 @@
 """What a contributor is told about a task that builds but is not finished: the scaffold's text left in place
-(`python -m generator new` writes it; `check` refuses to publish it) and lines too long for a code column."""
+(`python -m generator new` writes it; `check` refuses to publish it) and lines too long for a code column; how the
+task page splits an explanation into its answer and the rest."""
 from __future__ import annotations
+
+import re
 
 from ..core.errors import Problem
 
@@ -23,6 +26,15 @@ SCAFFOLD_CODE = {  # each script's code below its leading comment lines (which n
 # The longest code line a side-by-side column shows without scrolling at 1280 px (measured in the browser suite,
 # tests/test_browser_output.py::test_code_columns_never_break_a_token); README "Adding a task" states it.
 MAX_LINE = 52
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def split_answer(explanation: str) -> tuple[str, str]:
+    """(the first paragraph, the rest): the task page shows the first as the answer on its first screen and the rest
+    after the code ("More on what differs"); the rest is "" when the explanation is one paragraph."""
+    first, *rest = _BLANK_LINE.split(explanation.strip(), maxsplit=1)
+    return first.strip(), "".join(rest).strip()
 
 
 def _words(text: str) -> str:
