@@ -6,7 +6,7 @@ import yaml
 
 from support import make_project
 from test_cli import cli
-from generator.inputs.contributor import MAX_LINE
+from generator.inputs.contributor import MAX_ANSWER, MAX_LINE
 from generator.inputs.load import load_project
 
 
@@ -84,3 +84,26 @@ def test_check_warns_about_lines_longer_than_a_column_of_the_tasks_it_ran(tmp_pa
     (root / "snippets/wide/keras.py").write_text(long + "# edited\n")
     assert warning in cli(root, "check").stdout
     assert yaml.safe_load((root / "snippets/wide/task.yml").read_text())["title"]
+
+
+def test_check_warns_about_an_answer_longer_than_a_phones_first_screen(tmp_path):
+    """The explanation's first paragraph is the answer on the task page's first screen; a longer one pushes the run
+    summary off a phone's screen. The paragraphs after the first blank line are not counted (they follow the code)."""
+    words = "A sentence of words about what differs. " * (MAX_ANSWER // 40 + 1)
+    size = len(words.strip())
+    root = make_project(tmp_path, {
+        "long": {"task": {"explanation": words + "[[fact:demo-fact]]"}},
+        "split": {"task": {"explanation": "A short answer.\n\n" + words * 3}}})
+    out = cli(root, "check")
+    assert out.returncode == 0, out.stdout
+    warning = (f"warning: snippets/long/task.yml:{_line(root, 'long', 'explanation:')}: explanation: first paragraph "
+               f"of {size + len(' a demo value')} characters; a phone's first screen shows about {MAX_ANSWER} with "
+               "the question and the run summary (end the answer with a blank line: the paragraphs after it appear "
+               "below the code)")
+    assert [x for x in out.stdout.splitlines() if x.startswith("warning:")] == [warning]
+    # editing the explanation runs nothing again: the warning stays until the answer is short
+    assert warning in cli(root, "check").stdout
+    task = root / "snippets/long/task.yml"
+    task.write_text(yaml.safe_dump({**yaml.safe_load(task.read_text()), "explanation": "A short answer.\n\n" + words},
+                                   sort_keys=False))
+    assert "warning:" not in cli(root, "check").stdout

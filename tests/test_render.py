@@ -179,3 +179,32 @@ def test_links_between_tasks_criteria_and_claims_go_both_ways(tmp_path):
     assert "**Claims checked:** [TensorFlow only builds static graphs](../../claims.md#static-graphs)" in task_page
     assert "**Shown in code:** [A task](tasks/basics/demo.md)" in rendered["claims.md"]
     assert "**Shown in code:** [A task](tasks/basics/demo.md)" in rendered["comparison.md"]
+
+
+def test_the_answer_is_the_first_paragraph_and_the_rest_follows_the_cross_check(tmp_path):
+    """The first screen holds the explanation's first paragraph; the others follow the cross-check ("More on what
+    differs"), before the downloads: nothing is lost. [[fact:]] references and deprecated-API marks work in both."""
+    import dataclasses
+    from generator.inputs.apinames import ApiReport
+    from generator.site.markup import DEPRECATED_MARK
+    explanation = ("The short answer, using `torch.jit.script`: [[fact:demo-fact]].\n\n"
+                   "A second paragraph with `torch.jit.script` again and [[fact:demo-fact]].\n  \n"
+                   "A third paragraph, **in bold**.\n")
+    root = make_project(tmp_path, {"split": {"task": {"explanation": explanation}}, "single": {}})
+    result = run_build(mini_settings(root, execute=False))
+    result.api = ApiReport([dataclasses.replace(o, status="deprecated") if o.span.text == "torch.jit.script" else o
+                            for o in result.api.outcomes])
+    assert sum(o.status == "deprecated" for o in result.api.outcomes) == 2  # one span in each paragraph
+    rendered = {p.path: p.markdown for p in render_pages(result.project, result)}
+    md = rendered["tasks/basics/split.md"]
+    answer = md[md.index("/// admonition | What differs, and why"):md.index("\n///\n")]
+    assert f"The short answer, using `torch.jit.script`{DEPRECATED_MARK}: a demo value." in answer
+    assert "second paragraph" not in answer and "third paragraph" not in answer
+    order = [md.index(s) for s in ("The short answer", "## The three versions { #split }", "/// details | Cross-check",
+                                   "## More on what differs { #more-on-what-differs }",
+                                   f"A second paragraph with `torch.jit.script`{DEPRECATED_MARK} again and a demo "
+                                   "value.", "A third paragraph", "[Download the task: split.zip]")]
+    assert order == sorted(order), order
+    assert "[[fact:" not in md and md.count("more-on-what-differs") == 1
+    # one paragraph: no second section
+    assert "More on what differs" not in rendered["tasks/basics/single.md"]

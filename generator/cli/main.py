@@ -54,6 +54,9 @@ def cmd_check(args, settings: Settings) -> int:
         if w.file.split("/")[-2] in fresh:
             print(f"::warning file={w.file},line={w.line or 1}::{w.message}" if args.format == "github"
                   else f"warning: {w}")
+    for w in project.long_answers:  # every task's: editing the explanation runs nothing again
+        print(f"::warning file={w.file},line={w.line or 1}::{w.key}: {w.message}" if args.format == "github"
+              else f"warning: {w}")
     from ..inputs.facts import review_lines
     for line in review_lines(project):
         print(f"::warning::{line}" if args.format == "github" else f"review: {line}")

@@ -1,6 +1,9 @@
 """What a contributor is told about a task that builds but is not finished: the scaffold's text left in place
-(`python -m generator new` writes it; `check` refuses to publish it) and lines too long for a code column."""
+(`python -m generator new` writes it; `check` refuses to publish it), lines too long for a code column and an answer
+too long for a phone's first screen."""
 from __future__ import annotations
+
+import re
 
 from ..core.errors import Problem
 
@@ -23,6 +26,23 @@ SCAFFOLD_CODE = {  # each script's code below its leading comment lines (which n
 # The longest code line a side-by-side column shows without scrolling at 1280 px (measured in the browser suite,
 # tests/test_browser_output.py::test_code_columns_never_break_a_token); README "Adding a task" states it.
 MAX_LINE = 52
+
+# The longest first paragraph of an explanation (the answer on the task page's first screen, in characters of its
+# Markdown after [[fact:]] expansion) that a phone (390 x 844) shows with the question and the run summary. Measured
+# in the browser suite (tests/test_browser.py::test_a_task_page_first_screen_holds_the_question_the_answer_and_the_run_
+# summary, which fails when a page has room for fewer): the page with the longest question holds about 900, so 600
+# leaves about six lines for a longer question or another line of run summary. README "Adding a task" and
+# CONTRIBUTING.md state it.
+MAX_ANSWER = 600
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def split_answer(explanation: str) -> tuple[str, str]:
+    """(the first paragraph, the rest): the task page shows the first as the answer on its first screen and the rest
+    after the code ("More on what differs"); the rest is "" when the explanation is one paragraph."""
+    first, *rest = _BLANK_LINE.split(explanation.strip(), maxsplit=1)
+    return first.strip(), "".join(rest).strip()
 
 
 def _words(text: str) -> str:
@@ -62,4 +82,18 @@ def line_warnings(tasks: dict) -> list[Problem]:
                 out.append(Problem(f"{folder}/{fw}.py", long[0], "", f"line of {len(lines[long[0] - 1].rstrip())} "
                                    f"characters{more}: a code column shows {MAX_LINE} at 1280 px, longer lines scroll "
                                    "sideways"))
+    return out
+
+
+def answer_warnings(tasks: dict) -> list[Problem]:
+    """Each explanation whose first paragraph (the answer) is longer than a phone's first screen shows with the
+    question and the run summary: the run summary is pushed below it."""
+    out = []
+    for tid, spec in sorted(tasks.items()):
+        size = len(" ".join(split_answer(spec.task.explanation)[0].split()))
+        if size > MAX_ANSWER:
+            out.append(Problem(spec.yml, spec.line("explanation"), "explanation", f"first paragraph of {size} "
+                               f"characters; a phone's first screen shows about {MAX_ANSWER} with the question and the "
+                               "run summary (end the answer with a blank line: the paragraphs after it appear below "
+                               "the code)"))
     return out

@@ -15,7 +15,7 @@ from ..core.files import UnsafeFile, is_regular_dir, python_source, read_bytes
 from ..core.runners import FRAMEWORKS
 from ..inputs import facts as fx
 from ..inputs import models as m
-from .contributor import line_warnings, scaffold_problems
+from .contributor import answer_warnings, line_warnings, scaffold_problems
 from .markdown_rules import unsafe_text
 from .sources import url_problem
 from .yamlio import compose as _compose
@@ -111,6 +111,7 @@ class Project:
     warnings: list[Problem] = field(default_factory=list)  # worth fixing, but the site builds (e.g. a duplicate order)
     unfinished: list[Problem] = field(default_factory=list)  # still the scaffold's text: fails `check`, warns in a build
     long_lines: list[Problem] = field(default_factory=list)  # code lines wider than a column: `check` warns
+    long_answers: list[Problem] = field(default_factory=list)  # an answer longer than a phone's first screen: warns
 
 
 # ---------------------------------------------------------------------------- schema errors
@@ -218,6 +219,7 @@ def load_project(root: Path, content_dir: str = "content", snippets_dir: str = "
     project.links = Links.build(project.criteria, project.claims, tasks)
     project.warnings = order_warnings(root, tasks)
     project.long_lines = line_warnings(tasks)
+    project.long_answers = answer_warnings(tasks)
     project.unfinished = scaffold_problems(tasks)
     return project
 

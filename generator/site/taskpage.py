@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from ..core.record import Checked, SkipKind, Status
 from ..core.runners import FRAMEWORK_LABELS
+from ..inputs.contributor import split_answer
 from ..runs import terminal
 from ..runs.verify import published
 from ..runs.versionrange import KEY_PACKAGE
@@ -42,6 +43,16 @@ class TaskPage:
         self.r = renderer
         self.up = "../" * page.count("/")  # from the page to the site's root (downloads/, assets/)
         self._lines: dict[int, list] = {}
+
+    # -- the first screen: the answer (the explanation's first paragraph; the rest follows the cross-check)
+    @staticmethod
+    def answer(explanation: str) -> str:
+        return split_answer(explanation)[0]
+
+    @staticmethod
+    def more(explanation: str) -> str:
+        """The explanation after its first paragraph ("" when it has one): shown after the code and the cross-check."""
+        return split_answer(explanation)[1]
 
     # -- the first screen: what the runs say, one line per device
     def shown(self, tid: str, fid: str) -> list[Checked]:

@@ -1,4 +1,4 @@
-# ONNX export in PyTorch 2.13: torch.onnx.export(..., dynamo=True) (the default since 2.9) captures the
+# ONNX export in PyTorch 2.15: torch.onnx.export(..., dynamo=True) (the default since 2.9) captures the
 # model with torch.export and translates the graph to ONNX with onnxscript; onnxruntime then runs the file.
 import numpy as np
 import onnx

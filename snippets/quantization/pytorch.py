@@ -1,4 +1,4 @@
-# Post-training int8 quantization in PyTorch 2.13 goes through torchao (a separate package): quantize_ swaps
+# Post-training int8 quantization in PyTorch 2.15 goes through torchao (a separate package): quantize_ swaps
 # each Linear weight for an int8 tensor subclass with per-channel scales and quantizes activations per row
 # at run time. The older torch.ao.quantization API still runs, but warns that it is deprecated.
 import warnings
