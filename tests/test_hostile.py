@@ -3,6 +3,7 @@ attack their worker, the event channel or the run store; inputs built to crash t
 problem or a run status, never markup, never a traceback, never a poisoned cache. The built HTML is what is checked."""
 from __future__ import annotations
 
+import re
 import json
 import os
 import subprocess
@@ -222,14 +223,20 @@ def test_symlinked_task_folders_and_content_files_are_refused(tmp_path):
 @pytest.mark.parametrize("name, text, expected", [
     ("list-key", "? [a, b]\n: 1\n", "content/groups.yml:1: a key must be a plain value, not a list or a map"),
     ("map-key", "? {a: 1}\n: 1\n", "content/groups.yml:1: a key must be a plain value, not a list or a map"),
-    ("deep", "x: " + "[" * 5000 + "]" * 5000 + "\n", "content/groups.yml: YAML nested 5001 levels deep; at most 40 are allowed"),
+    # refused by our depth limit, or by libyaml's own (newer PyYAML builds stop at 1000 levels): located either way
+    ("deep", "x: " + "[" * 5000 + "]" * 5000 + "\n",
+     r"content/groups\.yml(: YAML nested 5001 levels deep; at most 40 are allowed"
+     r"|:1: YAML syntax error at column \d+: exceeded maximum nesting depth)"),
+    ("deep-but-parsed", "x: " + "[" * 60 + "]" * 60 + "\n",
+     r"content/groups\.yml: YAML nested 61 levels deep; at most 40 are allowed"),
     ("binary", b"\xff\xfe\x00", "content/groups.yml:1: file is not UTF-8 (byte 0xff at offset 0)"),
 ])
 def test_hostile_yaml_is_a_located_problem(tmp_path, name, text, expected):
     root = make_project(tmp_path, content={"groups.yml": text})
     with pytest.raises(DataError) as err:
         load_project(root)
-    assert expected in [str(p) for p in err.value.problems]
+    problems = [str(p) for p in err.value.problems]
+    assert any(p == expected or re.fullmatch(expected, p) for p in problems), problems
 
 
 @pytest.mark.parametrize("task, expected", [

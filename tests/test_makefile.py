@@ -26,7 +26,9 @@ def make(*args: str, venv_in_environment: str | None = None) -> list[str]:
 
 
 def python_lines(lines: list[str]) -> list[str]:
-    return [line for line in lines if "bin/python" in line or " -m venv " in line or "pip " in line]
+    """The lines that run a Python, less the two that only ask the machine's Python for its version."""
+    return [line for line in lines if ("bin/python" in line or " -m venv " in line or "pip " in line)
+            and not line.startswith('test -n "') and not ("-c 'import sys; v = " in line and " -m " not in line)]
 
 
 def test_a_given_venv_is_the_one_every_command_uses(tmp_path):
