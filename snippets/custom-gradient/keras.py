@@ -42,13 +42,17 @@ def gradient(f, values):
 
 
 points = [0.0, 2.0, 100.0]
-custom = ops.convert_to_numpy(gradient(log1pexp, points))
-plain = ops.convert_to_numpy(gradient(naive, points))
+custom = ops.convert_to_numpy(
+    gradient(log1pexp, points))
+plain = ops.convert_to_numpy(
+    gradient(naive, points))
 print("backend:", BACKEND)
 print("custom gradient:", custom.tolist())
 print("backend's gradient:", plain.tolist())
-print("custom is finite:", bool(np.isfinite(custom).all()))
+finite = bool(np.isfinite(custom).all())
+print("custom is finite:", finite)
 nan = bool(np.isnan(plain[2]))
 print("backend's is NaN at 100:", nan)
 
-RESULT = {"custom": custom.tolist(), "naive_nan_at_100": nan}
+RESULT = {"custom": custom.tolist(),
+          "naive_nan_at_100": nan}

@@ -44,7 +44,8 @@ class Net(keras.Model):
             import torch
             x, y = data
             self.zero_grad()
-            loss = penalised(y, self(x), self.dense.kernel)
+            loss = penalised(y, self(x),
+                             self.dense.kernel)
             loss.backward()
             vs = self.trainable_variables
             grads = [v.value.grad for v in vs]
@@ -53,15 +54,19 @@ class Net(keras.Model):
             return {"loss": loss}
 
     else:  # jax: a pure function of the state
-        def loss_fn(self, trainable, non_trainable, x, y):
-            y_pred, non_trainable = self.stateless_call(
-                trainable, non_trainable, x)
-            loss = penalised(y, y_pred, trainable[0])
+        def loss_fn(self, trainable, non_trainable,
+                    x, y):
+            y_pred, non_trainable = (
+                self.stateless_call(
+                    trainable, non_trainable, x))
+            loss = penalised(y, y_pred,
+                             trainable[0])
             return loss, non_trainable
 
         def train_step(self, state, data):
             import jax
-            trainable, non_trainable, opt_vars, metrics = state
+            (trainable, non_trainable,
+             opt_vars, metrics) = state
             x, y = data
             grad_fn = jax.value_and_grad(
                 self.loss_fn, has_aux=True)
@@ -80,10 +85,13 @@ model(x[:1])  # creates the weights
 model.set_weights([w0, np.zeros(1, "float32")])
 model.compile(optimizer=keras.optimizers.SGD(0.1))
 print("backend:", BACKEND)
-print("jit_compile='auto' resolved to:", model.jit_compile)
+print("jit_compile='auto' resolved to:",
+      model.jit_compile)
 model.fit(x, y, batch_size=8, epochs=2,
           shuffle=False, verbose=0)  # 4 steps
-kernel, bias = [w.tolist() for w in model.get_weights()]
-print("kernel after 4 steps:", np.round(kernel, 6).ravel().tolist())
+kernel, bias = [w.tolist()
+                for w in model.get_weights()]
+print("kernel after 4 steps:",
+      np.round(kernel, 6).ravel().tolist())
 
 RESULT = {"kernel": kernel, "bias": bias}

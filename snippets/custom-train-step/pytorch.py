@@ -5,8 +5,9 @@ import numpy as np
 import torch
 
 rng = np.random.default_rng(0)
-x = torch.from_numpy(rng.normal(size=(16, 3)).astype("float32"))
-y = torch.from_numpy(rng.normal(size=(16, 1)).astype("float32"))
+x = rng.normal(size=(16, 3)).astype("float32")
+y = rng.normal(size=(16, 1)).astype("float32")
+x, y = torch.from_numpy(x), torch.from_numpy(y)
 w0 = rng.normal(size=(3, 1)).astype("float32")
 L2 = 0.01
 
@@ -30,7 +31,8 @@ for epoch in range(2):  # 2 batches of 8 each
     for i in range(0, 16, 8):
         loss = train_step(x[i:i + 8], y[i:i + 8])
 kernel = model.weight.detach().T.tolist()
-print("kernel after 4 steps:", np.round(kernel, 6).ravel().tolist())
+print("kernel after 4 steps:",
+      np.round(kernel, 6).ravel().tolist())
 
 RESULT = {"kernel": kernel,
           "bias": model.bias.detach().tolist()}

@@ -10,19 +10,22 @@ BACKEND = keras.backend.backend()
 if BACKEND == "tensorflow":
     import tensorflow as tf
     cpu = tf.config.list_physical_devices("CPU")[0]
+    logical = tf.config.LogicalDeviceConfiguration()
     tf.config.set_logical_device_configuration(
-        cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+        cpu, [logical] * 2)
     strategy = tf.distribute.MirroredStrategy(
         ["/cpu:0", "/cpu:1"])
     scope = strategy.scope()
-    print("replicas:", strategy.num_replicas_in_sync)
+    print("replicas:",
+          strategy.num_replicas_in_sync)
 else:  # jax
     import contextlib
     import jax
     jax.config.update("jax_num_cpu_devices", 2)
     devices = keras.distribution.list_devices()
-    keras.distribution.set_distribution(
-        keras.distribution.DataParallel(devices=devices))
+    parallel = keras.distribution.DataParallel(
+        devices=devices)
+    keras.distribution.set_distribution(parallel)
     scope = contextlib.nullcontext()
     print("replicas:", len(devices))
 
@@ -37,8 +40,11 @@ with scope:  # variables are mirrored/replicated
     model.set_weights([w0, np.zeros(1, "float32")])
     model.compile(keras.optimizers.SGD(0.1), "mse")
 print("jit_compile:", model.jit_compile)
-model.fit(x, y, batch_size=8, shuffle=False, verbose=0)
-kernel, bias = [w.tolist() for w in model.get_weights()]
-print("kernel after 2 steps:", np.round(kernel, 6).ravel().tolist())
+model.fit(x, y, batch_size=8, shuffle=False,
+          verbose=0)
+kernel, bias = [w.tolist()
+                for w in model.get_weights()]
+print("kernel after 2 steps:",
+      np.round(kernel, 6).ravel().tolist())
 
 RESULT = {"kernel": kernel, "bias": bias}

@@ -6,6 +6,8 @@ import numpy as np
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
+from torch.nn.parallel import (
+    DistributedDataParallel as DDP)
 
 rng = np.random.default_rng(0)
 x = rng.normal(size=(16, 3)).astype("float32")
@@ -15,13 +17,13 @@ w0 = rng.normal(size=(3, 1)).astype("float32")
 
 def worker(rank, port, out):
     dist.init_process_group(
-        "gloo", init_method=f"tcp://127.0.0.1:{port}",
-        rank=rank, world_size=2)
+        "gloo", rank=rank, world_size=2,
+        init_method=f"tcp://127.0.0.1:{port}")
     model = torch.nn.Linear(3, 1)
     with torch.no_grad():
         model.weight.copy_(torch.from_numpy(w0.T))
         model.bias.zero_()
-    ddp = torch.nn.parallel.DistributedDataParallel(model)
+    ddp = DDP(model)
     opt = torch.optim.SGD(ddp.parameters(), lr=0.1)
     for i in range(0, 16, 8):  # 2 steps
         mine = slice(i + 4 * rank, i + 4 * rank + 4)
@@ -43,11 +45,13 @@ if __name__ == "__main__":
         port = s.getsockname()[1]
     ctx = mp.get_context("fork")  # spawn: slower
     out = ctx.SimpleQueue()
-    other = ctx.Process(target=worker, args=(1, port, out))
+    other = ctx.Process(target=worker,
+                        args=(1, port, out))
     other.start()
     worker(0, port, out)  # rank 0 is this process
     other.join()
     kernel, bias = out.get()
     print("processes: 2 | backend: gloo")
-    print("kernel after 2 steps:", np.round(kernel, 6).ravel().tolist())
+    print("kernel after 2 steps:",
+          np.round(kernel, 6).ravel().tolist())
     RESULT = {"kernel": kernel, "bias": bias}

@@ -45,12 +45,14 @@ def fit(data):
         [keras.Input((3,)), keras.layers.Dense(1)])
     model.set_weights([w0, np.zeros(1, "float32")])
     model.compile(keras.optimizers.SGD(0.1), "mse")
-    if not isinstance(data, tuple):  # yields
-        data = (data,)                 # (x, y) batches
-    # shuffle=True, the default, would reorder the
-    # arrays' samples and the PyDataset's batches
-    model.fit(*data, batch_size=None if len(data) == 1
-              else BATCH, shuffle=False, verbose=0)
+    if not isinstance(data, tuple):
+        data = (data,)  # yields (x, y) batches
+    # shuffle=True, the default, would reorder
+    # the arrays' samples and the PyDataset's
+    # batches
+    batch = None if len(data) == 1 else BATCH
+    model.fit(*data, batch_size=batch,
+              shuffle=False, verbose=0)
     return [w.tolist() for w in model.get_weights()]
 
 
@@ -62,7 +64,9 @@ for name, data in sources.items():
         weights[name][0], 6).ravel().tolist())
 same = all(np.allclose(w[0], weights["numpy"][0])
            for w in weights.values())
-print("all five sources give the same weights:", same)
+print("all five sources give the same weights:",
+      same)
 
 kernel, bias = weights["numpy"]
-RESULT = {"kernel": kernel, "bias": bias, "same": same}
+RESULT = {"kernel": kernel, "bias": bias,
+          "same": same}

@@ -16,7 +16,8 @@ BATCH = 4
 class Stream(IterableDataset):  # a generator
     def __iter__(self):
         for i in range(len(x)):
-            yield torch.from_numpy(x[i]), torch.from_numpy(y[i])
+            yield (torch.from_numpy(x[i]),
+                   torch.from_numpy(y[i]))
 
 
 def numpy_batches():
@@ -38,12 +39,15 @@ sources = {
 def fit(batches):
     model = torch.nn.Linear(3, 1)
     with torch.no_grad():
-        model.weight.copy_(torch.from_numpy(w0.T))
+        model.weight.copy_(
+            torch.from_numpy(w0.T))
         model.bias.zero_()
-    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    opt = torch.optim.SGD(
+        model.parameters(), lr=0.1)
     for xb, yb in batches:  # one epoch
         opt.zero_grad()
-        loss = torch.nn.functional.mse_loss(model(xb), yb)
+        loss = torch.nn.functional.mse_loss(
+            model(xb), yb)
         loss.backward()
         opt.step()
     return [model.weight.detach().T.tolist(),
@@ -57,7 +61,9 @@ for name, make in sources.items():
         weights[name][0], 6).ravel().tolist())
 same = all(np.allclose(w[0], weights["numpy"][0])
            for w in weights.values())
-print("all three sources give the same weights:", same)
+print("all three sources give the same weights:",
+      same)
 
 kernel, bias = weights["numpy"]
-RESULT = {"kernel": kernel, "bias": bias, "same": same}
+RESULT = {"kernel": kernel, "bias": bias,
+          "same": same}

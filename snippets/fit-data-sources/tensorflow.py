@@ -22,7 +22,8 @@ sources = {
     "numpy": tf.data.Dataset.from_tensor_slices(
         (x, y)).batch(BATCH),
     "generator": tf.data.Dataset.from_generator(
-        generator, output_signature=spec).batch(BATCH),
+        generator, output_signature=spec
+    ).batch(BATCH),
 }
 
 
@@ -54,4 +55,5 @@ same = all(np.allclose(w[0], weights["numpy"][0])
 print("both sources give the same weights:", same)
 
 kernel, bias = weights["numpy"]
-RESULT = {"kernel": kernel, "bias": bias, "same": same}
+RESULT = {"kernel": kernel, "bias": bias,
+          "same": same}

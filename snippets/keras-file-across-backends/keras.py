@@ -13,7 +13,8 @@ import keras
 rng = np.random.default_rng(0)
 x = rng.normal(size=(4, 3)).astype("float32")
 model = keras.Sequential([
-    keras.Input((3,)), keras.layers.Dense(5, "relu"),
+    keras.Input((3,)),
+    keras.layers.Dense(5, "relu"),
     keras.layers.Dense(2)])
 model.set_weights([rng.normal(size=w.shape).astype(
     "float32") for w in model.get_weights()])
@@ -25,7 +26,8 @@ mine = model.predict(x, verbose=0)
 LOAD = """import json, sys, numpy as np, keras
 m = keras.saving.load_model(sys.argv[1])
 x = np.array(json.loads(sys.argv[2]), "float32")
-print(json.dumps(m.predict(x, verbose=0).tolist()))"""
+y = m.predict(x, verbose=0)
+print(json.dumps(y.tolist()))"""
 print("saved on:", here)
 NEXT = {"tensorflow": "jax", "jax": "torch",
         "torch": "tensorflow"}

@@ -27,7 +27,8 @@ tf.saved_model.save(net, path)
 loaded = tf.saved_model.load(path)
 mine, theirs = net(x), loaded(x)
 same = bool(tf.reduce_all(mine == theirs))
-print("reloaded as a SavedModel: same output:", same)
+print("reloaded as a SavedModel: same output:",
+      same)
 
 RESULT = {"output": mine.numpy().tolist(),
           "loads_elsewhere": same}
