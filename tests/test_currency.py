@@ -186,6 +186,13 @@ def test_the_range_is_read_judged_stale_when_a_script_changed_and_shown(tmp_path
     assert "tensorflow.py changed since the range was recorded: not yet run on tensorflow-cpu 2.20.0" in text
     assert "previous releases run by make range on 2026-12-05" in text
 
+    runs[2]["message"] = "ValueError: " + "x" * 300 + " (snippets/t/task.yml:3)"  # a long error: cut, never unbalanced
+    _range_file(root, runs)
+    R.b = run_build(mini_settings(root))
+    text = html.unescape(str(TaskPage(R).version_range(task)))
+    assert "(keras/jax: failed: ValueError: xxx" in text and "…) (previous releases run by" in text
+    assert "task.yml:3" not in text
+
 
 def test_a_range_file_of_another_shape_is_refused_with_one_warning(tmp_path):
     from generator.app.build import run_build

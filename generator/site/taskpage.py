@@ -123,8 +123,9 @@ class TaskPage:
                 parts.append(f"{fid}.py changed since the range was recorded: not yet run on {pkg} {', '.join(old)}")
             elif failed:
                 e = failed[0]
+                message = e.run.message if len(e.run.message) <= 160 else e.run.message[:159].rstrip() + "…"
                 parts.append(f"{fid}.py fails on {pkg} {', '.join(old)} ({e.run.runner}: {e.run.status}"
-                             + (f": {e.run.message[:160]}" if e.run.message else "") + ")")
+                             + (f": {message}" if message else "") + ")")
             elif current.get(fid):
                 parts.append(f"{fid}.py verified on {pkg} {' and '.join(old + sorted(current[fid] - set(old)))}")
         if not parts:
