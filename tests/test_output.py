@@ -325,6 +325,7 @@ def test_the_task_zip_is_deterministic_and_complete(built):
     assert [r for r in reqs if not r.startswith("#")] == ["jax==0.10.2", "jaxlib==0.10.2", "keras==3.15.1",
                                                           "matplotlib==3.11.2", "numpy==2.4.6",
                                                           "tensorflow_cpu==2.21.0", "torch==2.13.0"]
+    assert reqs[0].endswith("for Python %d.%d." % sys.version_info[:2])  # the Python the runs were made with
     assert zf.read("plot/task.yml") == (project.tasks["plot"].dir / "task.yml").read_bytes()
     assert zf.read("plot/plot_pytorch.ipynb") == one["downloads/plot/plot_pytorch.ipynb"]
 

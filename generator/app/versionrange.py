@@ -15,7 +15,7 @@ from ..core.settings import Settings
 from ..inputs.load import Project
 from ..runs.machine import cpu_name, env_versions
 from ..runs.shard import shard_tasks
-from ..runs.versionrange import FORMAT, KEY_PACKAGE, RANGE_FILE, RangeFile, RangeRun, merge_files, script_sha
+from ..runs.versionrange import FORMAT, KEY_PACKAGE, RANGE_FILE, RangeFile, RangeRun, merge_files
 from .build import run_build
 
 MESSAGE_LINE = 300
@@ -31,9 +31,9 @@ def make_range(settings: Settings, project: Project, shard: tuple[int, int] | No
         for o in result.outcomes:
             if o.record is None or o.run.device != "cpu":
                 continue  # declared skips and what this machine cannot run are not part of the range
-            sha = script_sha(project, o.run.task, o.run.runner.framework)
+            sha = project.tasks[o.run.task].sha256(o.run.runner.framework)
             message = (o.message or "").strip().splitlines()
-            runs.append(RangeRun(task=o.run.task, runner=o.run.runner.key, script_sha256=sha or "0" * 64,
+            runs.append(RangeRun(task=o.run.task, runner=o.run.runner.key, script_sha256=sha,
                                  status=o.status.value, message=message[0][:MESSAGE_LINE] if message else "",
                                  versions=env_versions(o.run.runner.env, local=False)))
     return RangeFile(format=FORMAT, made=datetime.now(timezone.utc).date(), made_by=made_by,

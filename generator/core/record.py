@@ -76,12 +76,22 @@ def _cap(text: str, limit: int = TEXT_CAP) -> str:
     return f"{text[:half]}\n[... {len(text) - limit} characters cut ...]\n{text[-half:]}"
 
 
+def capped(limit: int):
+    """A text field cut to `limit` characters (the middle goes, saying how much): every file a run or a build writes
+    holds capped text only."""
+    return Annotated[str, AfterValidator(lambda text: _cap(text, limit))]
+
+
 Text = Annotated[str, AfterValidator(_cap)]
-Message = Annotated[str, AfterValidator(lambda text: _cap(text, MESSAGE_CAP))]
+Message = capped(MESSAGE_CAP)
 
 
-class _Model(BaseModel):
+class StrictModel(BaseModel):
+    """A record read from or written to a file: unknown keys refused, immutable."""
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+_Model = StrictModel
 
 
 class ErrorInfo(_Model):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 import types
 import typing
@@ -49,6 +50,10 @@ class TaskSpec:
 
     def source(self, framework: str) -> str:
         return python_source(self.code[framework])
+
+    def sha256(self, framework: str) -> str:
+        """The digest of a script's bytes: what a run, a frozen record and the version range are tied to."""
+        return hashlib.sha256(self.code[framework]).hexdigest()
 
     def line(self, *loc) -> int | None:
         """The line of task.yml holding the key path `loc` (or its nearest parent that is written)."""

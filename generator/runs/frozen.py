@@ -25,12 +25,12 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from ..core.files import UnsafeFile, atomic_write, read_bytes
-from ..core.record import ATTESTED, CONTRIBUTED, MESSAGE_CAP, Frozen, RunRecord, SkipKind, _cap
+from ..core.record import ATTESTED, CONTRIBUTED, MESSAGE_CAP, Frozen, RunRecord, SkipKind, StrictModel, capped
 from ..core.runners import RUNNERS, Runner
 from ..core.settings import Settings
 from ..inputs.load import Project, TaskSpec
@@ -62,14 +62,10 @@ def record_path(records: Path, task: str, runner_key: str, device: str) -> Path:
     return records / task / file_name(runner_key, device)
 
 
-Short = Annotated[str, AfterValidator(lambda text: _cap(text, 300))]
+Short = capped(300)
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Inputs(_Model):
+class Inputs(StrictModel):
     task: str
     runner: str
     device: str
@@ -81,7 +77,7 @@ class Inputs(_Model):
     record_version: str
 
 
-class Machine(_Model):
+class Machine(StrictModel):
     gpu: Short
     cpu: Short
     python: Short
@@ -89,7 +85,7 @@ class Machine(_Model):
     date: Short
 
 
-class FrozenFile(_Model):
+class FrozenFile(StrictModel):
     """The file: the key, the inputs it was made from, the machine, and the record (or why there is none)."""
 
     format: Literal[1]
@@ -97,7 +93,7 @@ class FrozenFile(_Model):
     inputs: Inputs
     machine: Machine
     record: RunRecord | None = None
-    unavailable: Annotated[str, AfterValidator(lambda text: _cap(text, MESSAGE_CAP))] | None = None
+    unavailable: capped(MESSAGE_CAP) | None = None
 
     def dumps(self) -> str:
         return json.dumps(self.model_dump(mode="json"), sort_keys=True, indent=1, ensure_ascii=False) + "\n"

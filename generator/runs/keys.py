@@ -32,7 +32,7 @@ def cache_key(spec: TaskSpec, runner: Runner, device: str, timeout: float, setti
     how it runs or is judged, the limits, the framework versions (local build label dropped), Python, the worker."""
     parts = {
         "task": spec.id,
-        "script": hashlib.sha256(spec.code[runner.framework]).hexdigest(),
+        "script": spec.sha256(runner.framework),
         "runner": runner.key,
         "device": device,
         "timeout": timeout,
@@ -49,7 +49,7 @@ def run_inputs(spec: TaskSpec, runner: Runner, device: str, timeout: float, sett
     as data so that a stale record can say what changed."""
     return {
         "task": spec.id, "runner": runner.key, "device": device, "script": f"{runner.framework}.py",
-        "script_sha256": hashlib.sha256(spec.code[runner.framework]).hexdigest(),
+        "script_sha256": spec.sha256(runner.framework),
         "timeout": float(timeout), "memory_limit_mb": settings.memory_limit_mb,
         "output_limit_kb": settings.output_limit_kb, "record_version": RUNNER_VERSION,
     }

@@ -12,16 +12,15 @@ makes it in its own shard jobs (`range --shard K/N`, merged with `range --merge`
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, ValidationError
 
 from ..core.files import UnsafeFile, read_bytes
-from ..core.record import _cap
+from ..core.record import StrictModel, capped
 from ..inputs.load import Project
 
 RANGE_FILE = "range.json"
@@ -29,15 +28,10 @@ FORMAT = 1
 # the package whose version a script is verified on (the others of its environment are listed in the file)
 KEY_PACKAGE = {"pytorch": "torch", "tensorflow": "tensorflow-cpu", "keras": "keras"}
 
-Short = Annotated[str, AfterValidator(lambda text: _cap(text, 300))]
-Name = Annotated[str, AfterValidator(lambda text: _cap(text, 80))]
+Short, Name = capped(300), capped(80)
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class RangeRun(_Model):
+class RangeRun(StrictModel):
     task: Name
     runner: Name
     script_sha256: Annotated[str, AfterValidator(lambda t: t if len(t) == 64 and t.isalnum() else _bad_sha(t))]
@@ -50,7 +44,7 @@ def _bad_sha(text: str) -> str:
     raise ValueError(f"not a sha256: {text[:70]!r}")
 
 
-class RangeFile(_Model):
+class RangeFile(StrictModel):
     format: Literal[1]
     made: date
     made_by: Short          # "make range" or the workflow run that made it
@@ -88,8 +82,7 @@ class VersionRange:
 
 def script_sha(project: Project, task: str, framework: str) -> str | None:
     spec = project.tasks.get(task)
-    code = spec.code.get(framework) if spec is not None else None
-    return hashlib.sha256(code).hexdigest() if code is not None else None
+    return spec.sha256(framework) if spec is not None and framework in spec.code else None
 
 
 def read_range(records: Path, project: Project) -> VersionRange:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ast
 import io
-import re
 import sys
 import zipfile
 from functools import lru_cache
@@ -23,6 +22,7 @@ from pathlib import Path
 from ..core.files import UnsafeFile, digest, read_bytes
 from ..core.record import Checked
 from ..core.runners import DISTRIBUTIONS, FRAMEWORK_LABELS, FRAMEWORKS, RUNNERS
+from ..inputs.pins import canonical, read_lock
 from ..runs.terminal import ansi
 from ..runs.verify import published
 from .derived import derived
@@ -108,19 +108,10 @@ def _pins(root: Path) -> dict[str, str]:
 @lru_cache(maxsize=8)
 def _parse_pins(data: bytes) -> tuple[tuple[str, str], ...]:
     try:
-        text = data.decode("utf-8")
+        lock, _ = read_lock(Path("requirements.txt"), data.decode("utf-8"))  # a bad line is check's to report
     except UnicodeDecodeError:
         return ()
-    out = {}
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
-        if "==" in line:
-            out[_norm(line.split("==", 1)[0])] = line
-    return tuple(out.items())
-
-
-def _norm(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
+    return tuple((key, f"{pin.name}=={pin.version}") for key, pin in lock.pins.items())
 
 
 @lru_cache(maxsize=1024)
@@ -146,15 +137,16 @@ def requirements(spec, root: Path) -> str:
     for fw in FRAMEWORKS:
         for module in imports(spec.source(fw)):
             dist = DISTRIBUTIONS.get(module, module)
-            wanted.add(_norm(dist))
-            wanted |= {_norm(d) for d in IMPLIED.get(module, ())}
+            wanted.add(canonical(dist))
+            wanted |= {canonical(d) for d in IMPLIED.get(module, ())}
     lines = []
     for name in sorted(wanted):
         if name in pins:
             lines.append(pins[name])
         else:
             unknown.add(name)
-    out = ("# The versions this task was verified with (from the project's requirements.txt), for Python 3.11.\n"
+    out = ("# The versions this task was verified with (from the project's requirements.txt), for Python "
+           f"{sys.version_info[0]}.{sys.version_info[1]}.\n"
            "# pip install -r requirements.txt\n" + "\n".join(lines) + "\n")
     if unknown:
         out += "# imported, but not pinned by the project: " + ", ".join(sorted(unknown)) + "\n"
